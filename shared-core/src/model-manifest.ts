@@ -1,0 +1,95 @@
+/**
+ * Model manifest: what `scripts/prepare-models.ts` writes beside each prepared ONNX file
+ * (`models/<id>.json`) and what every runtime checks before it trusts the file.
+ */
+import { CoreError } from './errors.js';
+
+export type ModelPrecision = 'fp16' | 'fp32' | 'uint8';
+
+export interface ModelManifest {
+  readonly id: string;
+  /** File name relative to the manifest's folder (or the model base URL in browsers). */
+  readonly file: string;
+  readonly bytes: number;
+  /** Lower-case hex sha256 of the file. */
+  readonly sha256: string;
+  readonly input: {
+    readonly name: string;
+    /** [1, 3, H, W]; H and W are the fixed inference size. */
+    readonly shape: readonly [number, number, number, number];
+    /** value = (byte − mean) / std, per RGB channel. */
+    readonly mean: readonly [number, number, number];
+    readonly std: readonly [number, number, number];
+  };
+  readonly output: { readonly name: string; readonly shape: readonly [number, number, number, number] };
+  readonly precision: ModelPrecision;
+  /** Backends this file is meant for, e.g. ['cpu'] or ['wasm', 'webgpu']. */
+  readonly backends: readonly string[];
+  /** True when the graph needs the WebGPU `shader-f16` feature. */
+  readonly requiresShaderF16: boolean;
+  /** True when the graph accepts other input sizes than `input.shape` (symbolic H and W). */
+  readonly dynamicSize: boolean;
+  readonly licence: string;
+  readonly source: string;
+  readonly description: string;
+}
+
+function fail(where: string, what: string): never {
+  throw new CoreError('model_integrity', `Model manifest ${where}: ${what}.`);
+}
+
+function num(v: unknown, where: string, key: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(where, `"${key}" must be a finite number`);
+  return v;
+}
+
+function str(v: unknown, where: string, key: string): string {
+  if (typeof v !== 'string' || v.length === 0) fail(where, `"${key}" must be a non-empty string`);
+  return v;
+}
+
+function tuple<N extends 3 | 4>(v: unknown, n: N, where: string, key: string): number[] {
+  if (!Array.isArray(v) || v.length !== n) fail(where, `"${key}" must be an array of ${n} numbers`);
+  return v.map((x, i) => num(x, where, `${key}[${i}]`));
+}
+
+/** Parses untrusted JSON into a manifest, or throws `model_integrity` naming the bad field. */
+export function parseModelManifest(json: unknown, where = '(inline)'): ModelManifest {
+  if (typeof json !== 'object' || json === null) fail(where, 'not an object');
+  const o = json as Record<string, unknown>;
+  const input = (o['input'] ?? {}) as Record<string, unknown>;
+  const output = (o['output'] ?? {}) as Record<string, unknown>;
+  const sha256 = str(o['sha256'], where, 'sha256');
+  if (!/^[0-9a-f]{64}$/.test(sha256)) fail(where, '"sha256" must be 64 lower-case hex digits');
+  const precision = o['precision'];
+  if (precision !== 'fp16' && precision !== 'fp32' && precision !== 'uint8') fail(where, '"precision" must be fp16, fp32 or uint8');
+  const backends = o['backends'];
+  if (!Array.isArray(backends) || !backends.every((b) => typeof b === 'string')) fail(where, '"backends" must be a string array');
+  const bytes = num(o['bytes'], where, 'bytes');
+  if (!Number.isInteger(bytes) || bytes <= 0) fail(where, '"bytes" must be a positive integer');
+  const shape = tuple(input['shape'], 4, where, 'input.shape') as [number, number, number, number];
+  if (shape[0] !== 1 || shape[1] !== 3 || shape[2] < 1 || shape[3] < 1) fail(where, '"input.shape" must be [1, 3, H, W]');
+  return {
+    id: str(o['id'], where, 'id'),
+    file: str(o['file'], where, 'file'),
+    bytes,
+    sha256,
+    input: {
+      name: str(input['name'], where, 'input.name'),
+      shape,
+      mean: tuple(input['mean'], 3, where, 'input.mean') as [number, number, number],
+      std: tuple(input['std'], 3, where, 'input.std') as [number, number, number],
+    },
+    output: {
+      name: str(output['name'], where, 'output.name'),
+      shape: tuple(output['shape'], 4, where, 'output.shape') as [number, number, number, number],
+    },
+    precision,
+    backends: backends as string[],
+    requiresShaderF16: o['requiresShaderF16'] === true,
+    dynamicSize: o['dynamicSize'] === true,
+    licence: str(o['licence'], where, 'licence'),
+    source: str(o['source'], where, 'source'),
+    description: typeof o['description'] === 'string' ? o['description'] : '',
+  };
+}
