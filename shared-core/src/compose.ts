@@ -1,0 +1,86 @@
+/** Matte + photo → RGBA cut-out, optionally over a solid colour and cropped to the subject. */
+import { CoreError } from './errors.js';
+import type { AlphaMatte, RgbaImage } from './image.js';
+
+export interface Rgb {
+  readonly r: number;
+  readonly g: number;
+  readonly b: number;
+}
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface ComposeOptions {
+  /** Solid background: the result is opaque. */
+  readonly background?: Rgb | undefined;
+  /** Crop to the subject's bounding box (see `subjectBounds`). */
+  readonly crop?: boolean | undefined;
+}
+
+/** Alpha at or above this (of 1) counts as subject when cropping; fainter specks are ignored. */
+export const CROP_THRESHOLD = 0.05;
+
+/** Bounding box of pixels with alpha ≥ threshold, or null when there are none. */
+export function subjectBounds(matte: AlphaMatte, threshold = CROP_THRESHOLD): Rect | null {
+  const { width, height, data } = matte;
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if ((data[row + x] as number) >= threshold) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+  }
+  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/**
+ * Straight-alpha RGBA cut-out. Output alpha = matte × input alpha, so inputs that already have
+ * transparency keep it. Returns the rectangle of the source that the output covers.
+ */
+export function composeCutout(image: RgbaImage, matte: AlphaMatte, options: ComposeOptions = {}): { image: RgbaImage; rect: Rect } {
+  if (matte.width !== image.width || matte.height !== image.height) {
+    throw new CoreError('invalid_argument', `Matte is ${matte.width}×${matte.height} but the image is ${image.width}×${image.height}.`);
+  }
+  const full: Rect = { x: 0, y: 0, width: image.width, height: image.height };
+  const rect = options.crop ? (subjectBounds(matte) ?? full) : full;
+  const out = new Uint8ClampedArray(rect.width * rect.height * 4);
+  const src = image.data;
+  const a = matte.data;
+  const bg = options.background;
+  for (let y = 0; y < rect.height; y++) {
+    const sy = y + rect.y;
+    for (let x = 0; x < rect.width; x++) {
+      const p = sy * image.width + x + rect.x;
+      const o = (y * rect.width + x) * 4;
+      const alpha = (a[p] as number) * ((src[p * 4 + 3] as number) / 255);
+      const r = src[p * 4] as number;
+      const g = src[p * 4 + 1] as number;
+      const b = src[p * 4 + 2] as number;
+      if (bg) {
+        out[o] = r * alpha + bg.r * (1 - alpha);
+        out[o + 1] = g * alpha + bg.g * (1 - alpha);
+        out[o + 2] = b * alpha + bg.b * (1 - alpha);
+        out[o + 3] = 255;
+      } else {
+        out[o] = r;
+        out[o + 1] = g;
+        out[o + 2] = b;
+        out[o + 3] = alpha * 255;
+      }
+    }
+  }
+  return { image: { width: rect.width, height: rect.height, data: out }, rect };
+}

@@ -1,0 +1,12 @@
+export { CoreError, isCoreError, throwIfAborted, type CoreErrorCode } from './errors.js';
+export { assertRgbaImage, alphaToBytes, MAX_PIXELS, type AlphaMatte, type RgbaImage } from './image.js';
+export { parseModelManifest, type ModelManifest, type ModelPrecision } from './model-manifest.js';
+export type { InferenceRuntime, InferenceSession } from './runtime-port.js';
+export type { ProgressEvent, ProgressListener, StageTimings } from './progress.js';
+export { preprocess, type PreprocessOptions, type ResizeMode } from './preprocess.js';
+export { computeTaps, resamplePlane } from './resample.js';
+export { applyHintsInPlace, assertHintSize, HINT_KEEP, HINT_REMOVE, type HintMask } from './hints.js';
+export { bilinearRefiner, clampUnit, type Refiner, type RefineInput } from './refiner.js';
+export { composeCutout, subjectBounds, CROP_THRESHOLD, type ComposeOptions, type Rect, type Rgb } from './compose.js';
+export { BackgroundRemover, type CutoutResult, type MatteResult, type RemoverOptions, type RunOptions } from './pipeline.js';
+export { parseColour } from './colour.js';

@@ -1,0 +1,129 @@
+/**
+ * The background-removal pipeline: preprocess → inference → refine (full-resolution matte) →
+ * compose. Host-agnostic: it sees RGBA pixels and an InferenceSession, nothing else.
+ */
+import { CoreError, throwIfAborted } from './errors.js';
+import { assertRgbaImage, type AlphaMatte, type RgbaImage } from './image.js';
+import { assertHintSize, type HintMask } from './hints.js';
+import { composeCutout, type ComposeOptions, type Rect } from './compose.js';
+import { preprocess, type ResizeMode } from './preprocess.js';
+import type { ProgressListener, StageTimings } from './progress.js';
+import { bilinearRefiner, type Refiner } from './refiner.js';
+import type { InferenceSession } from './runtime-port.js';
+
+export interface RemoverOptions {
+  readonly refiner?: Refiner;
+  readonly resize?: ResizeMode;
+  /** Clock for stage timings; defaults to performance.now. */
+  readonly now?: () => number;
+}
+
+export interface RunOptions {
+  readonly hints?: HintMask | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ProgressListener | undefined;
+}
+
+export interface MatteResult {
+  /** Full-resolution matte in [0, 1]. */
+  readonly matte: AlphaMatte;
+  /** The network's soft alpha at model resolution. */
+  readonly lowRes: AlphaMatte;
+  readonly timings: StageTimings;
+  readonly backend: string;
+}
+
+export interface CutoutResult extends MatteResult {
+  readonly image: RgbaImage;
+  /** The part of the source image the cut-out covers (the whole image unless cropped). */
+  readonly rect: Rect;
+}
+
+export class BackgroundRemover {
+  private disposed = false;
+  private readonly refiner: Refiner;
+  private readonly resize: ResizeMode;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly session: InferenceSession,
+    options: RemoverOptions = {},
+  ) {
+    this.refiner = options.refiner ?? bilinearRefiner;
+    this.resize = options.resize ?? 'antialias';
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  get backend(): string {
+    return this.session.backend;
+  }
+
+  /** Network alpha at model resolution, validated (no NaN/Inf, values in [0, 1]). */
+  async predict(image: RgbaImage, options: RunOptions = {}): Promise<{ lowRes: AlphaMatte; preprocessMs: number; inferenceMs: number }> {
+    this.assertUsable();
+    assertRgbaImage(image);
+    const { signal, onProgress } = options;
+    throwIfAborted(signal);
+    const manifest = this.session.manifest;
+    const t0 = this.now();
+    onProgress?.({ stage: 'preprocess', fraction: 0 });
+    const input = preprocess(image, manifest, { resize: this.resize, signal });
+    onProgress?.({ stage: 'preprocess', fraction: 1 });
+    const t1 = this.now();
+    onProgress?.({ stage: 'inference', fraction: 0 });
+    const output = await this.session.run(input, signal);
+    throwIfAborted(signal);
+    onProgress?.({ stage: 'inference', fraction: 1 });
+    const t2 = this.now();
+    const [, , h, w] = manifest.output.shape;
+    if (output.length !== w * h) {
+      throw new CoreError('model_invalid_output', `Model output has ${output.length} values; expected ${w}×${h}.`);
+    }
+    for (let i = 0; i < output.length; i++) {
+      const v = output[i] as number;
+      if (!(v >= -1e-3 && v <= 1 + 1e-3)) {
+        throw new CoreError('model_invalid_output', `Model output value ${v} at index ${i} is outside [0, 1] (NaN/Inf or a wrong model).`);
+      }
+    }
+    return { lowRes: { width: w, height: h, data: output }, preprocessMs: t1 - t0, inferenceMs: t2 - t1 };
+  }
+
+  async matte(image: RgbaImage, options: RunOptions = {}): Promise<MatteResult> {
+    if (options.hints) assertHintSize(options.hints, image.width, image.height);
+    const { lowRes, preprocessMs, inferenceMs } = await this.predict(image, options);
+    const { signal, onProgress, hints } = options;
+    const t0 = this.now();
+    onProgress?.({ stage: 'refine', fraction: 0 });
+    const matte = await this.refiner.refine({
+      lowRes,
+      image,
+      hints,
+      signal,
+      onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),
+    });
+    throwIfAborted(signal);
+    const timings: StageTimings = { preprocess: preprocessMs, inference: inferenceMs, refine: this.now() - t0, compose: 0 };
+    return { matte, lowRes, timings, backend: this.session.backend };
+  }
+
+  async cutout(image: RgbaImage, options: RunOptions & ComposeOptions = {}): Promise<CutoutResult> {
+    const result = await this.matte(image, options);
+    const t0 = this.now();
+    options.onProgress?.({ stage: 'compose', fraction: 0 });
+    const { image: out, rect } = composeCutout(image, result.matte, options);
+    const timings: StageTimings = { ...result.timings, compose: this.now() - t0 };
+    options.onProgress?.({ stage: 'compose', fraction: 1 });
+    options.onProgress?.({ stage: 'done', fraction: 1, timings });
+    return { ...result, image: out, rect, timings };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.session.dispose();
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new CoreError('disposed', 'This BackgroundRemover has been disposed.');
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Separable resampling with precomputed filter taps. Downscaling uses a triangle filter widened by
+ * the scale factor (antialiased, as Pillow's BILINEAR does); upscaling is plain bilinear with
+ * pixel-centre alignment (align_corners = false). Weights for each output pixel sum to 1.
+ */
+export interface Taps {
+  /** First source index for each output index. */
+  readonly start: Int32Array;
+  /** Number of taps per output index (≤ stride). */
+  readonly count: Int32Array;
+  readonly weights: Float32Array;
+  readonly stride: number;
+}
+
+export function computeTaps(srcSize: number, dstSize: number, antialias = true): Taps {
+  const scale = srcSize / dstSize;
+  const support = antialias ? Math.max(scale, 1) : 1;
+  const stride = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(dstSize);
+  const count = new Int32Array(dstSize);
+  const weights = new Float32Array(dstSize * stride);
+  for (let i = 0; i < dstSize; i++) {
+    const center = (i + 0.5) * scale - 0.5;
+    const lo = Math.max(0, Math.ceil(center - support));
+    const hi = Math.min(srcSize - 1, Math.floor(center + support));
+    let sum = 0;
+    let n = 0;
+    for (let s = lo; s <= hi && n < stride; s++, n++) {
+      const w = Math.max(0, 1 - Math.abs(s - center) / support);
+      weights[i * stride + n] = w;
+      sum += w;
+    }
+    if (sum <= 0) {
+      // Only at the edge when the centre falls outside the source: clamp to the nearest pixel.
+      const nearest = Math.min(srcSize - 1, Math.max(0, Math.round(center)));
+      start[i] = nearest;
+      count[i] = 1;
+      weights[i * stride] = 1;
+      continue;
+    }
+    start[i] = lo;
+    count[i] = n;
+    for (let k = 0; k < n; k++) weights[i * stride + k] = (weights[i * stride + k] as number) / sum;
+  }
+  return { start, count, weights, stride };
+}
+
+/** Resamples one float plane (sw × sh) into dst (dw × dh). */
+export function resamplePlane(
+  src: Float32Array,
+  sw: number,
+  sh: number,
+  dst: Float32Array,
+  dw: number,
+  dh: number,
+  antialias = true,
+): void {
+  const tx = computeTaps(sw, dw, antialias);
+  const ty = computeTaps(sh, dh, antialias);
+  const tmp = new Float32Array(sh * dw);
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw;
+    const out = y * dw;
+    for (let x = 0; x < dw; x++) {
+      const s0 = (tx.start[x] as number) + row;
+      const n = tx.count[x] as number;
+      const wo = x * tx.stride;
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += (src[s0 + k] as number) * (tx.weights[wo + k] as number);
+      tmp[out + x] = acc;
+    }
+  }
+  verticalPass(tmp, dw, dst, dh, ty, 1);
+}
+
+/** Vertical pass over `channels` interleaved float channels of width w. */
+export function verticalPass(tmp: Float32Array, w: number, dst: Float32Array, dh: number, ty: Taps, channels: number): void {
+  const rowLen = w * channels;
+  for (let y = 0; y < dh; y++) {
+    const s0 = ty.start[y] as number;
+    const n = ty.count[y] as number;
+    const wo = y * ty.stride;
+    const out = y * rowLen;
+    for (let i = 0; i < rowLen; i++) dst[out + i] = 0;
+    for (let k = 0; k < n; k++) {
+      const wk = ty.weights[wo + k] as number;
+      const inRow = (s0 + k) * rowLen;
+      for (let i = 0; i < rowLen; i++) dst[out + i] = (dst[out + i] as number) + (tmp[inRow + i] as number) * wk;
+    }
+  }
+}
