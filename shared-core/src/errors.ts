@@ -12,6 +12,8 @@ export type CoreErrorCode =
   | 'model_invalid_output'
   | 'runtime_unavailable'
   | 'inference_failed'
+  | 'gpu_lost'
+  | 'io_error'
   | 'disposed';
 
 export class CoreError extends Error {

@@ -1,0 +1,98 @@
+/** argv → validated CLI options. Every flag is parsed here once; the rest of the CLI sees typed values. */
+import { parseArgs } from 'node:util';
+import { CoreError, parseColour, type Rgb, type ResizeMode } from '@cutout/core';
+import { DEFAULT_MAX_PIXELS } from './decode.js';
+
+export interface CliOptions {
+  readonly inputs: string[];
+  readonly outDir: string;
+  readonly alphaOnly: boolean;
+  readonly hintsDir: string | undefined;
+  readonly modelId: string | undefined;
+  readonly modelsDir: string | undefined;
+  readonly background: Rgb | undefined;
+  readonly crop: boolean;
+  readonly jobs: number;
+  readonly maxPixels: number;
+  readonly resize: ResizeMode;
+  readonly quiet: boolean;
+}
+
+export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'version' };
+
+export const USAGE = `Usage: cutout <files or folders...> --out <dir> [options]
+
+Removes the background of each image locally and writes <dir>/<name>.png (RGBA, same size).
+
+Options:
+  -o, --out <dir>        output folder (created if missing; required)
+      --alpha            write the 8-bit greyscale alpha matte instead of the cut-out
+      --hints <dir>      trimap hints: <dir>/<name>.png, 0 = remove, 255 = keep, 128 = let the model decide
+      --model <id>       model id from models/index.json (default: isnet-fp16)
+      --models-dir <dir> folder with prepared models (default: the project's models/, or $CUTOUT_MODELS_DIR)
+      --bg <colour>      put the subject on a solid colour (#rrggbb, #rgb, rgb(r,g,b), white, ...)
+      --crop             crop the output to the subject
+  -j, --jobs <n>         images processed at once (default 1)
+      --max-pixels <n>   downscale larger inputs to this many pixels (default ${DEFAULT_MAX_PIXELS})
+      --resize <mode>    network input resize: antialias (default) or reference
+  -q, --quiet            no progress output, only errors and the summary
+  -h, --help             this help
+  -v, --version          print the version`;
+
+function positiveInt(text: string, flag: string, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CoreError('invalid_argument', `${flag} must be a whole number from 1 to ${max}, not "${text}".`);
+  return n;
+}
+
+export function parseCliArgs(argv: readonly string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        alpha: { type: 'boolean', default: false },
+        hints: { type: 'string' },
+        model: { type: 'string' },
+        'models-dir': { type: 'string' },
+        bg: { type: 'string' },
+        crop: { type: 'boolean', default: false },
+        jobs: { type: 'string', short: 'j' },
+        'max-pixels': { type: 'string' },
+        resize: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (e) {
+    throw new CoreError('invalid_argument', (e as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help' };
+  if (v.version) return { kind: 'version' };
+  if (parsed.positionals.length === 0) throw new CoreError('invalid_argument', 'No input files or folders given.');
+  if (!v.out) throw new CoreError('invalid_argument', 'Missing --out <dir>.');
+  if (v.alpha && (v.bg !== undefined || v.crop)) throw new CoreError('invalid_argument', '--alpha writes the matte only; it cannot be combined with --bg or --crop.');
+  const resize = v.resize ?? 'antialias';
+  if (resize !== 'antialias' && resize !== 'reference') throw new CoreError('invalid_argument', `--resize must be antialias or reference, not "${resize}".`);
+  return {
+    kind: 'run',
+    options: {
+      inputs: parsed.positionals,
+      outDir: v.out,
+      alphaOnly: v.alpha === true,
+      hintsDir: v.hints,
+      modelId: v.model,
+      modelsDir: v['models-dir'],
+      background: v.bg === undefined ? undefined : parseColour(v.bg),
+      crop: v.crop === true,
+      jobs: v.jobs === undefined ? 1 : positiveInt(v.jobs, '--jobs', 16),
+      maxPixels: v['max-pixels'] === undefined ? DEFAULT_MAX_PIXELS : positiveInt(v['max-pixels'], '--max-pixels', 1_000_000_000),
+      resize,
+      quiet: v.quiet === true,
+    },
+  };
+}
