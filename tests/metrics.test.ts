@@ -92,10 +92,19 @@ describe('gradient error', () => {
     return a;
   };
 
-  it('kernel follows the matting evaluation code (σ=1.4 → half-size 4, L2-normalised)', () => {
-    const k = gaussDerivKernels(1.4);
-    expect(k.halfSize).toBe(4);
-    expect(k.smooth.length).toBe(9);
+  it('kernel size follows the matting evaluation code (σ=1.4 → half-size 4)', () => {
+    for (const norm of ['step', 'l2'] as const) {
+      const k = gaussDerivKernels(1.4, norm);
+      expect(k.halfSize).toBe(4);
+      expect(k.smooth.length).toBe(9);
+      expect(k.deriv.length).toBe(9);
+      expect(Math.abs(k.deriv[4] ?? 1)).toBe(0);
+      expect(k.deriv[3]).toBeCloseTo(-(k.deriv[5] ?? 0), 12);
+    }
+  });
+
+  it("'l2' normalises the 2-D kernel to unit L2 norm (gaussgradient.m)", () => {
+    const k = gaussDerivKernels(1.4, 'l2');
     let s2 = 0;
     let d2 = 0;
     for (let i = 0; i < 9; i++) {
@@ -104,8 +113,38 @@ describe('gradient error', () => {
     }
     // ‖smooth ⊗ deriv‖₂ = ‖smooth‖₂·‖deriv‖₂ = 1
     expect(Math.sqrt(s2 * d2)).toBeCloseTo(1, 12);
-    expect(Math.abs(k.deriv[4] ?? 1)).toBe(0);
-    expect(k.deriv[3]).toBeCloseTo(-(k.deriv[5] ?? 0), 12);
+  });
+
+  it("'step' (default) gives a unit step edge a gradient magnitude of 1", () => {
+    const k = gaussDerivKernels(1.4, 'step');
+    let s1 = 0;
+    let d1 = 0;
+    for (let i = 0; i < 9; i++) {
+      s1 += Math.abs(k.smooth[i] ?? 0);
+      d1 += Math.abs(k.deriv[i] ?? 0);
+    }
+    expect(s1 * d1 * 0.5).toBeCloseTo(1, 12);
+    // step between x = 9 and x = 10: magnitude exactly 1 on both sides of the edge
+    const m = gradientMagnitude(edge(10), W, H);
+    expect(m[5 * W + 9]).toBeCloseTo(1, 10);
+    expect(m[5 * W + 10]).toBeCloseTo(1, 10);
+    let peakSum = 0;
+    for (let x = 0; x < W; x++) peakSum += m[5 * W + x] ?? 0;
+    // Σ over x of the response to a unit step = −Σ k·deriv[k] (first moment of the derivative kernel)
+    expect(peakSum).toBeCloseTo(gaussDerivKernels(1.4, 'step').deriv.reduce((a, v, i) => a + v * (i - 4) * -1, 0), 6);
+  });
+
+  it('the two normalisations differ by a constant factor', () => {
+    const a = edge(10);
+    const b = edge(12);
+    b[3 * W + 5] = 0.5;
+    const ratio = gradError(b, a, W, H, { norm: 'l2' }) / gradError(b, a, W, H);
+    const kS = gaussDerivKernels(1.4, 'step');
+    const kL = gaussDerivKernels(1.4, 'l2');
+    const f = ((kL.smooth[4] ?? 0) * (kL.deriv[5] ?? 0)) / ((kS.smooth[4] ?? 0) * (kS.deriv[5] ?? 0));
+    expect(ratio).toBeCloseTo(f * f, 8);
+    expect(ratio).toBeGreaterThan(6.5);
+    expect(ratio).toBeLessThan(7.5);
   });
 
   it('zero for identical inputs', () => {
