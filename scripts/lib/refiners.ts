@@ -1,0 +1,25 @@
+/** Refiner names the measurement scripts accept (`--refiner`). */
+import { bilinearRefiner, type Refiner } from '@cutout/core';
+import { createMattingRefiner } from '../../shared-core/src/matting/index.js';
+
+const KNOWN = ['bilinear', 'guided', 'matting', 'matting-lowres', 'matting-converged', 'matting-solve'];
+
+export function refinerByName(name: string): Refiner {
+  switch (name) {
+    case 'default':
+    case 'bilinear':
+      return bilinearRefiner;
+    case 'guided': // fast guided filter only, no band solve
+      return createMattingRefiner({ solve: false });
+    case 'matting': // defaults
+      return createMattingRefiner();
+    case 'matting-solve': // band solve also without hints (default budget)
+      return createMattingRefiner({ solve: true });
+    case 'matting-lowres': // solve on a grid of long side 512, fast-guided-filter upsampling
+      return createMattingRefiner({ solve: true, solveMaxSide: 512 });
+    case 'matting-converged': // no time budget: what the solve gives when it converges
+      return createMattingRefiner({ solve: true, maxSolveMs: 60_000, maxIterations: 3000 });
+    default:
+      throw new Error(`unknown refiner "${name}" (known: ${KNOWN.join(', ')})`);
+  }
+}

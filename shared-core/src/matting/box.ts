@@ -1,0 +1,68 @@
+/**
+ * O(1)-per-pixel box means with running sums (separable; rows then a rolling accumulator row, so
+ * both passes walk memory in order). Windows are clipped at the image border and normalised by the
+ * number of pixels actually inside, which is what the guided filter (He et al. 2013, §3.5) expects.
+ */
+
+/** Mean of `src` over the (2r+1)² window around each pixel, clipped to the image; `dst` may not alias `src`. */
+export function boxMean(src: Float32Array, w: number, h: number, r: number, dst: Float32Array, rowTmp?: Float64Array): void {
+  if (r <= 0) {
+    dst.set(src.subarray(0, w * h));
+    return;
+  }
+  // Horizontal pass into dst (sums, not means).
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    let acc = 0;
+    const lim = Math.min(r, w - 1);
+    for (let x = 0; x <= lim; x++) acc += src[row + x] as number;
+    for (let x = 0; x < w; x++) {
+      dst[row + x] = acc;
+      const add = x + r + 1;
+      const sub = x - r;
+      if (add < w) acc += src[row + add] as number;
+      if (sub >= 0) acc -= src[row + sub] as number;
+    }
+  }
+  // Vertical pass with a rolling accumulator row; normalise by the clipped window area.
+  const acc = rowTmp && rowTmp.length >= w ? rowTmp : new Float64Array(w);
+  acc.fill(0, 0, w);
+  const colCount = new Float64Array(w);
+  for (let x = 0; x < w; x++) colCount[x] = Math.min(w - 1, x + r) - Math.max(0, x - r) + 1;
+  const limY = Math.min(r, h - 1);
+  for (let y = 0; y <= limY; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) acc[x] = (acc[x] as number) + (dst[row + x] as number);
+  }
+  // The rows still needed after being overwritten: keep a copy of the row that leaves the window.
+  const ring = new Float32Array((r + 1) * w);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const rows = Math.min(h - 1, y + r) - Math.max(0, y - r) + 1;
+    // Save the horizontal sums of row y before overwriting it (needed when it leaves the window).
+    ring.set(dst.subarray(row, row + w), (y % (r + 1)) * w);
+    for (let x = 0; x < w; x++) dst[row + x] = (acc[x] as number) / (rows * (colCount[x] as number));
+    const add = y + r + 1;
+    const sub = y - r;
+    if (add < h) {
+      const ar = add * w;
+      for (let x = 0; x < w; x++) acc[x] = (acc[x] as number) + (dst[ar + x] as number);
+    }
+    if (sub >= 0) {
+      const sr = (sub % (r + 1)) * w;
+      for (let x = 0; x < w; x++) acc[x] = (acc[x] as number) - (ring[sr + x] as number);
+    }
+  }
+}
+
+/** Max filter of a 0/1 mask over the (2r+1)² square (binary dilation), via box sums. */
+export function dilateMask(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  if (r <= 0) return mask.slice();
+  const f = new Float32Array(w * h);
+  for (let i = 0; i < f.length; i++) f[i] = mask[i] ? 1 : 0;
+  const m = new Float32Array(w * h);
+  boxMean(f, w, h, r, m);
+  const out = new Uint8Array(w * h);
+  for (let i = 0; i < out.length; i++) out[i] = (m[i] as number) > 1e-6 ? 1 : 0;
+  return out;
+}
