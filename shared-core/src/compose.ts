@@ -20,6 +20,11 @@ export interface ComposeOptions {
   readonly background?: Rgb | undefined;
   /** Crop to the subject's bounding box (see `subjectBounds`). */
   readonly crop?: boolean | undefined;
+  /**
+   * Write the result into the input's own buffer when the output has the same size (no crop),
+   * saving one full-size RGBA buffer; for callers that no longer need the original pixels.
+   */
+  readonly inPlace?: boolean | undefined;
 }
 
 /** Alpha at or above this (of 1) counts as subject when cropping; fainter specks are ignored. */
@@ -56,7 +61,8 @@ export function composeCutout(image: RgbaImage, matte: AlphaMatte, options: Comp
   }
   const full: Rect = { x: 0, y: 0, width: image.width, height: image.height };
   const rect = options.crop ? (subjectBounds(matte) ?? full) : full;
-  const out = new Uint8ClampedArray(rect.width * rect.height * 4);
+  const reuse = options.inPlace === true && rect.width === image.width && rect.height === image.height;
+  const out = reuse ? image.data : new Uint8ClampedArray(rect.width * rect.height * 4);
   const src = image.data;
   const a = matte.data;
   const bg = options.background;
@@ -69,16 +75,17 @@ export function composeCutout(image: RgbaImage, matte: AlphaMatte, options: Comp
       const r = src[p * 4] as number;
       const g = src[p * 4 + 1] as number;
       const b = src[p * 4 + 2] as number;
+      // Explicit rounding: `out` may be a Uint8Array (the input's buffer), which truncates.
       if (bg) {
-        out[o] = r * alpha + bg.r * (1 - alpha);
-        out[o + 1] = g * alpha + bg.g * (1 - alpha);
-        out[o + 2] = b * alpha + bg.b * (1 - alpha);
+        out[o] = (r * alpha + bg.r * (1 - alpha) + 0.5) | 0;
+        out[o + 1] = (g * alpha + bg.g * (1 - alpha) + 0.5) | 0;
+        out[o + 2] = (b * alpha + bg.b * (1 - alpha) + 0.5) | 0;
         out[o + 3] = 255;
       } else {
         out[o] = r;
         out[o + 1] = g;
         out[o + 2] = b;
-        out[o + 3] = alpha * 255;
+        out[o + 3] = (alpha * 255 + 0.5) | 0;
       }
     }
   }

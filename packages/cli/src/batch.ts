@@ -50,7 +50,7 @@ async function processOne(remover: BackgroundRemover, file: string, out: string,
     const { matte } = await remover.matte(image, { hints });
     await writeAlphaPng(alphaToBytes(matte), matte.width, matte.height, out);
   } else {
-    const result = await remover.cutout(image, { hints, background: options.background, crop: options.crop });
+    const result = await remover.cutout(image, { hints, background: options.background, crop: options.crop, inPlace: true });
     await writeRgbaPng(result.image, out, options.background !== undefined);
   }
   return note;
