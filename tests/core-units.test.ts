@@ -142,11 +142,19 @@ describe('pipeline errors', () => {
     ac.abort();
     await expect(remover.matte(randomImage(2, 1), { signal: ac.signal })).rejects.toMatchObject({ code: 'cancelled' });
   });
-  it('emits ordered progress ending in done', async () => {
+  it('emits progress in stage order, each stage from 0 to 1 without going back, ending in done', async () => {
     const remover = new BackgroundRemover(fixedSession(() => new Float32Array(64).fill(0.5)));
-    const stages: string[] = [];
-    await remover.cutout(randomImage(3, 3), { onProgress: (e) => stages.push(`${e.stage}:${e.fraction}`) });
-    expect(stages).toEqual(['preprocess:0', 'preprocess:1', 'inference:0', 'inference:1', 'refine:0', 'refine:1', 'compose:0', 'compose:1', 'done:1']);
+    const events: { stage: string; fraction: number }[] = [];
+    await remover.cutout(randomImage(3, 3), { onProgress: (e) => events.push({ stage: e.stage, fraction: e.fraction }) });
+    const order = ['preprocess', 'inference', 'refine', 'compose', 'done'];
+    expect([...new Set(events.map((e) => e.stage))]).toEqual(order);
+    for (const stage of order) {
+      const fs = events.filter((e) => e.stage === stage).map((e) => e.fraction);
+      if (stage !== 'done') expect(fs[0]).toBe(0);
+      expect(fs[fs.length - 1]).toBe(1);
+      for (let i = 1; i < fs.length; i++) expect(fs[i]).toBeGreaterThanOrEqual(fs[i - 1] as number);
+    }
+    expect(events.map((e) => order.indexOf(e.stage))).toEqual([...events.map((e) => order.indexOf(e.stage))].sort((a, b) => a - b));
   });
 });
 

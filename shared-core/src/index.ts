@@ -8,5 +8,6 @@ export { computeTaps, resamplePlane } from './resample.js';
 export { applyHintsInPlace, assertHintSize, HINT_KEEP, HINT_REMOVE, type HintMask } from './hints.js';
 export { bilinearRefiner, clampUnit, type Refiner, type RefineInput } from './refiner.js';
 export { composeCutout, subjectBounds, CROP_THRESHOLD, type ComposeOptions, type Rect, type Rgb } from './compose.js';
-export { BackgroundRemover, type CutoutResult, type MatteResult, type RemoverOptions, type RunOptions } from './pipeline.js';
+export { BackgroundRemover, type CutoutOptions, type CutoutResult, type MatteResult, type RemoverOptions, type RunOptions } from './pipeline.js';
 export { parseColour } from './colour.js';
+export * from './matting/index.js';

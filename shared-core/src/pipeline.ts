@@ -8,10 +8,13 @@ import { assertHintSize, type HintMask } from './hints.js';
 import { composeCutout, type ComposeOptions, type Rect } from './compose.js';
 import { preprocess, type ResizeMode } from './preprocess.js';
 import type { ProgressListener, StageTimings } from './progress.js';
-import { bilinearRefiner, type Refiner } from './refiner.js';
+import type { Refiner } from './refiner.js';
+import { applyHintsInPlace } from './hints.js';
+import { applyEdgeControls, createMattingRefiner, createYielder, estimateForeground, type EdgeControls } from './matting/index.js';
 import type { InferenceSession } from './runtime-port.js';
 
 export interface RemoverOptions {
+  /** Network alpha → full-resolution matte; default: the matting refiner (guided filter, band solve around hints). */
   readonly refiner?: Refiner;
   readonly resize?: ResizeMode;
   /** Clock for stage timings; defaults to performance.now. */
@@ -19,7 +22,10 @@ export interface RemoverOptions {
 }
 
 export interface RunOptions {
+  /** Trimap hints (0 remove, 255 keep): honoured exactly, and the matte is re-solved around them. */
   readonly hints?: HintMask | undefined;
+  /** Feather / shift / smooth / hard edge, applied to the refined matte (hints still win). */
+  readonly edge?: EdgeControls | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ProgressListener | undefined;
 }
@@ -31,6 +37,14 @@ export interface MatteResult {
   readonly lowRes: AlphaMatte;
   readonly timings: StageTimings;
   readonly backend: string;
+}
+
+export interface CutoutOptions extends RunOptions, ComposeOptions {
+  /**
+   * Replace colours at soft edges with the estimated foreground (multi-level foreground
+   * estimation), so no halo of the old background shows on a new one. Default true.
+   */
+  readonly decontaminate?: boolean | undefined;
 }
 
 export interface CutoutResult extends MatteResult {
@@ -49,7 +63,7 @@ export class BackgroundRemover {
     private readonly session: InferenceSession,
     options: RemoverOptions = {},
   ) {
-    this.refiner = options.refiner ?? bilinearRefiner;
+    this.refiner = options.refiner ?? createMattingRefiner();
     this.resize = options.resize ?? 'antialias';
     this.now = options.now ?? (() => performance.now());
   }
@@ -102,15 +116,23 @@ export class BackgroundRemover {
       onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),
     });
     throwIfAborted(signal);
+    if (options.edge) {
+      await applyEdgeControls(matte, options.edge, createYielder(signal));
+      if (hints) applyHintsInPlace(matte, hints);
+    }
     const timings: StageTimings = { preprocess: preprocessMs, inference: inferenceMs, refine: this.now() - t0, compose: 0 };
     return { matte, lowRes, timings, backend: this.session.backend };
   }
 
-  async cutout(image: RgbaImage, options: RunOptions & ComposeOptions = {}): Promise<CutoutResult> {
+  async cutout(image: RgbaImage, options: CutoutOptions = {}): Promise<CutoutResult> {
     const result = await this.matte(image, options);
     const t0 = this.now();
     options.onProgress?.({ stage: 'compose', fraction: 0 });
-    const { image: out, rect } = composeCutout(image, result.matte, options);
+    const colours = options.decontaminate === false ? image : await estimateForeground(image, result.matte, options.signal);
+    throwIfAborted(options.signal);
+    // The foreground estimate is a fresh buffer, so composing into it in place is always safe.
+    const inPlace = colours !== image || options.inPlace === true;
+    const { image: out, rect } = composeCutout(colours, result.matte, { ...options, inPlace });
     const timings: StageTimings = { ...result.timings, compose: this.now() - t0 };
     options.onProgress?.({ stage: 'compose', fraction: 1 });
     options.onProgress?.({ stage: 'done', fraction: 1, timings });

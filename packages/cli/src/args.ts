@@ -1,6 +1,6 @@
 /** argv → validated CLI options. Every flag is parsed here once; the rest of the CLI sees typed values. */
 import { parseArgs } from 'node:util';
-import { CoreError, parseColour, type Rgb, type ResizeMode } from '@cutout/core';
+import { CoreError, parseColour, type EdgeControls, type Rgb, type ResizeMode } from '@cutout/core';
 import { DEFAULT_MAX_PIXELS } from './decode.js';
 
 export interface CliOptions {
@@ -15,6 +15,9 @@ export interface CliOptions {
   readonly jobs: number;
   readonly maxPixels: number;
   readonly resize: ResizeMode;
+  readonly refiner: 'matting' | 'bilinear';
+  readonly edge: EdgeControls | undefined;
+  readonly decontaminate: boolean;
   readonly quiet: boolean;
 }
 
@@ -34,10 +37,23 @@ Options:
       --crop             crop the output to the subject
   -j, --jobs <n>         images processed at once (default 1)
       --max-pixels <n>   downscale larger inputs to this many pixels (default ${DEFAULT_MAX_PIXELS})
+      --feather <px>     soften the edge (blur σ in px)
+      --shift <px>       move the edge out (+) or in (−) by px
+      --smooth <px>      smooth a jagged edge (radius in px)
+      --hard             hard edge with 1-px anti-aliasing (products, logos)
+      --raw-colours      keep the photo's colours at soft edges (no decontamination)
+      --refiner <name>   matting (default: edge-aware upsampling, re-solve around hints) or bilinear
       --resize <mode>    network input resize: antialias (default) or reference
   -q, --quiet            no progress output, only errors and the summary
   -h, --help             this help
   -v, --version          print the version`;
+
+function pixels(text: string | undefined, flag: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min || n > 200) throw new CoreError('invalid_argument', `${flag} must be a number of pixels from ${min} to 200, not "${text}".`);
+  return n;
+}
 
 function positiveInt(text: string, flag: string, max: number): number {
   const n = Number(text);
@@ -62,6 +78,12 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
         jobs: { type: 'string', short: 'j' },
         'max-pixels': { type: 'string' },
         resize: { type: 'string' },
+        feather: { type: 'string' },
+        shift: { type: 'string' },
+        smooth: { type: 'string' },
+        hard: { type: 'boolean', default: false },
+        'raw-colours': { type: 'boolean', default: false },
+        refiner: { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -78,6 +100,13 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   if (v.alpha && (v.bg !== undefined || v.crop)) throw new CoreError('invalid_argument', '--alpha writes the matte only; it cannot be combined with --bg or --crop.');
   const resize = v.resize ?? 'antialias';
   if (resize !== 'antialias' && resize !== 'reference') throw new CoreError('invalid_argument', `--resize must be antialias or reference, not "${resize}".`);
+  const refiner = v.refiner ?? 'matting';
+  if (refiner !== 'matting' && refiner !== 'bilinear') throw new CoreError('invalid_argument', `--refiner must be matting or bilinear, not "${refiner}".`);
+  const feather = pixels(v.feather, '--feather', 0);
+  const shift = pixels(v.shift, '--shift', -200);
+  const smooth = pixels(v.smooth, '--smooth', 0);
+  const anyEdge = feather !== undefined || shift !== undefined || smooth !== undefined || v.hard === true;
+  const edge: EdgeControls | undefined = anyEdge ? { feather: feather ?? 0, shift: shift ?? 0, smooth: smooth ?? 0, hard: v.hard === true } : undefined;
   return {
     kind: 'run',
     options: {
@@ -92,6 +121,9 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       jobs: v.jobs === undefined ? 1 : positiveInt(v.jobs, '--jobs', 16),
       maxPixels: v['max-pixels'] === undefined ? DEFAULT_MAX_PIXELS : positiveInt(v['max-pixels'], '--max-pixels', 1_000_000_000),
       resize,
+      refiner,
+      edge,
+      decontaminate: v['raw-colours'] !== true,
       quiet: v.quiet === true,
     },
   };

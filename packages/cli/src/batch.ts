@@ -47,10 +47,17 @@ async function processOne(remover: BackgroundRemover, file: string, out: string,
   }
   const note = decoded.downscaled ? ` (downscaled from ${decoded.originalWidth}×${decoded.originalHeight})` : '';
   if (options.alphaOnly) {
-    const { matte } = await remover.matte(image, { hints });
+    const { matte } = await remover.matte(image, { hints, edge: options.edge });
     await writeAlphaPng(alphaToBytes(matte), matte.width, matte.height, out);
   } else {
-    const result = await remover.cutout(image, { hints, background: options.background, crop: options.crop, inPlace: true });
+    const result = await remover.cutout(image, {
+      hints,
+      edge: options.edge,
+      background: options.background,
+      crop: options.crop,
+      decontaminate: options.decontaminate,
+      inPlace: true,
+    });
     await writeRgbaPng(result.image, out, options.background !== undefined);
   }
   return note;

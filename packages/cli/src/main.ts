@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreError } from '@cutout/core';
+import { bilinearRefiner, CoreError } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core/node';
 import { parseCliArgs, USAGE } from './args.js';
 import { runBatch } from './batch.js';
@@ -45,7 +45,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   let remover;
   try {
     await mkdir(options.outDir, { recursive: true });
-    remover = await createNodeRemover({ modelsDir: options.modelsDir ?? defaultModelsDir(), modelId: options.modelId, resize: options.resize });
+    remover = await createNodeRemover({
+      modelsDir: options.modelsDir ?? defaultModelsDir(),
+      modelId: options.modelId,
+      resize: options.resize,
+      ...(options.refiner === 'bilinear' ? { refiner: bilinearRefiner } : {}),
+    });
   } catch (e) {
     const code = e instanceof CoreError ? e.code : 'io_error';
     err.write(`cutout: [${code}] ${(e as Error).message}\n`);
