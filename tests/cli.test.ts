@@ -108,6 +108,11 @@ describe.skipIf(!HAVE_MODELS)('cutout CLI', () => {
     expect(m.width).toBeLessThan(600 * 0.9);
     expect(m.height).toBeLessThan(400 * 0.95);
 
+    const h = await run([join(SAMPLES_DIR, 'coffee.png'), '--out', join(dir, 'hard'), '--alpha', '--hard']);
+    expect(h.code).toBe(0);
+    const hard = (await sharp(join(dir, 'hard', 'coffee.png')).extractChannel(0).raw().toBuffer()).filter((v) => v > 0 && v < 255).length;
+    expect(hard / (600 * 400)).toBeLessThan(0.02); // only the 1-px anti-aliased contour is fractional
+
     await sharp({ create: { width: 40, height: 30, channels: 3, background: '#fff' } }).png().toFile(join(hints, 'small.png'));
     await copyFile(join(SAMPLES_DIR, 'chelsea.png'), join(dir, 'small.png'));
     const c = await run([join(dir, 'small.png'), '--out', join(dir, 'bad-hint'), '--hints', hints]);
