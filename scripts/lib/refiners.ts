@@ -6,12 +6,13 @@ const KNOWN = ['bilinear', 'guided', 'matting', 'matting-lowres', 'matting-conve
 
 export function refinerByName(name: string): Refiner {
   switch (name) {
-    case 'default':
     case 'bilinear':
       return bilinearRefiner;
+    case 'default': // what BackgroundRemover uses when given no refiner
+
     case 'guided': // fast guided filter only, no band solve
       return createMattingRefiner({ solve: false });
-    case 'matting': // defaults
+    case 'matting': // defaults: guided filter, band solve only around hints
       return createMattingRefiner();
     case 'matting-solve': // band solve also without hints (default budget)
       return createMattingRefiner({ solve: true });
