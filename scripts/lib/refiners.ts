@@ -8,10 +8,9 @@ export function refinerByName(name: string): Refiner {
   switch (name) {
     case 'bilinear':
       return bilinearRefiner;
-    case 'default': // what BackgroundRemover uses when given no refiner
-
     case 'guided': // fast guided filter only, no band solve
       return createMattingRefiner({ solve: false });
+    case 'default': // what BackgroundRemover uses when given no refiner
     case 'matting': // defaults: guided filter, band solve only around hints
       return createMattingRefiner();
     case 'matting-solve': // band solve also without hints (default budget)
