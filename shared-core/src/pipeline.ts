@@ -10,7 +10,8 @@ import { preprocess, type ResizeMode } from './preprocess.js';
 import type { ProgressListener, StageTimings } from './progress.js';
 import type { Refiner } from './refiner.js';
 import { applyHintsInPlace } from './hints.js';
-import { applyEdgeControls, createMattingRefiner, createYielder, estimateForeground, type EdgeControls } from './matting/index.js';
+import { applyEdgeControls, createMattingRefiner, createYielder, type EdgeControls } from './matting/index.js';
+import { decontaminate } from './decontaminate.js';
 import type { InferenceSession } from './runtime-port.js';
 
 export interface RemoverOptions {
@@ -128,7 +129,7 @@ export class BackgroundRemover {
     const result = await this.matte(image, options);
     const t0 = this.now();
     options.onProgress?.({ stage: 'compose', fraction: 0 });
-    const colours = options.decontaminate === false ? image : await estimateForeground(image, result.matte, options.signal);
+    const colours = options.decontaminate === false ? image : await decontaminate(image, result.matte, options.signal);
     throwIfAborted(options.signal);
     // The foreground estimate is a fresh buffer, so composing into it in place is always safe.
     const inPlace = colours !== image || options.inPlace === true;
