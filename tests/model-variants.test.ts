@@ -59,7 +59,7 @@ describe.skipIf(!HAVE_MODELS)('prepared model variants', () => {
 
   it('lists valid manifests, and every pruned graph has exactly one output', () => {
     const index = JSON.parse(readFileSync(join(MODELS_DIR, 'index.json'), 'utf8')) as { default: string; models: string[] };
-    expect(index.default).toBe('isnet-fp16');
+    expect(index.default).toBe('isnet-fp32');
     for (const id of index.models) {
       const m = parseModelManifest(JSON.parse(readFileSync(join(MODELS_DIR, `${id}.json`), 'utf8')), id);
       expect(m.id).toBe(id);

@@ -21,7 +21,8 @@ import {
 export const INPUT_NAME = 'input';
 export const OUTPUT_NAME = 'output';
 export const SIZE = 1024;
-export const DEFAULT_MODEL = 'isnet-fp16';
+/** Default for onnxruntime-node: the medium ISNet weights upcast exactly to fp32; on CPU it is faster than the fp16 graph and uses less memory (docs/models.md). */
+export const DEFAULT_MODEL = 'isnet-fp32';
 export const licenceText = (dataVersion: string): string =>
   `ISNet weights: MIT (xuebinqin/DIS, as listed in the package's ThirdPartyLicenses.json); distributed in @imgly/background-removal-data ${dataVersion}, AGPL-3.0`;
 
@@ -47,7 +48,7 @@ export const VARIANTS: readonly VariantSpec[] = [
     precision: 'fp16',
     backends: ['cpu'],
     requiresShaderF16: true,
-    description: 'Default. ISNet with fp16 weights and compute, pruned to the single `output` (onnxruntime-node CPU).',
+    description: 'ISNet with fp16 weights and compute as distributed, pruned to the single `output` (onnxruntime-node CPU).',
   },
   {
     id: 'isnet-uint8',
@@ -64,7 +65,7 @@ export const VARIANTS: readonly VariantSpec[] = [
     backends: ['cpu'],
     requiresShaderF16: false,
     fp32: true,
-    description: 'isnet-fp16 with weights and compute converted to fp32 (exact half→float), MaxPool ceil_mode unchanged.',
+    description: 'Default for CPU. isnet-fp16 with weights and compute converted to fp32 (exact half→float), MaxPool ceil_mode unchanged.',
   },
   {
     id: 'isnet-fp16-web',

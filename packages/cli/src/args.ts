@@ -31,7 +31,7 @@ Options:
   -o, --out <dir>        output folder (created if missing; required)
       --alpha            write the 8-bit greyscale alpha matte instead of the cut-out
       --hints <dir>      trimap hints: <dir>/<name>.png, 0 = remove, 255 = keep, 128 = let the model decide
-      --model <id>       model id from models/index.json (default: isnet-fp16)
+      --model <id>       model id from models/index.json (default: isnet-fp32)
       --models-dir <dir> folder with prepared models (default: the project's models/, or $CUTOUT_MODELS_DIR)
       --bg <colour>      put the subject on a solid colour (#rrggbb, #rgb, rgb(r,g,b), white, ...)
       --crop             crop the output to the subject
