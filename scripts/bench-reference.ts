@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { createNodeRemover } from '@cutout/core/node';
 import { decodeImageFile } from '../packages/cli/src/decode.js';
 import { createReferenceRunner, ensureReferenceInstalled, REFERENCE_PACKAGE, REFERENCE_VERSION } from './lib/reference-runner.js';
+import { median } from './lib/metrics.js';
 import { refinerByName } from './lib/refiners.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -19,7 +20,6 @@ const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }
 const reps = Number(values.reps);
 const dir = values.images ?? join(ROOT, 'samples');
 const files = readdirSync(dir).filter((f) => /\.(png|jpe?g|webp)$/i.test(f)).sort().map((f) => join(dir, f));
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 
 ensureReferenceInstalled();
 const first = files[0];

@@ -15,12 +15,12 @@ import { BackgroundRemover, preprocess } from '@cutout/core';
 import { createOrtNodeRuntime, loadVerifiedModel, readManifest, readModelIndex } from '@cutout/core/node';
 import { decodeImageFile } from '../packages/cli/src/decode.js';
 import { writeRgbaPng } from '../packages/cli/src/encode.js';
+import { median } from './lib/metrics.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MODELS = join(ROOT, 'models');
 const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }, model: { type: 'string' }, large: { type: 'boolean', default: false } } });
 const reps = Number(values.reps);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 
 const id = values.model ?? (await readModelIndex(MODELS)).default;
 const manifest = await readManifest(MODELS, id);

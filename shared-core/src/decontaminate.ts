@@ -11,39 +11,22 @@
 import type { AlphaMatte, RgbaImage } from './image.js';
 import { throwIfAborted } from './errors.js';
 import { estimateForeground } from './matting/index.js';
+import { areaAverageRgb } from './resample.js';
 
 /** Estimate at full resolution up to this size (≈ 160 MB of transient buffers). */
 export const DECONTAMINATE_MAX_PIXELS = 4_000_000;
 const DELTA = 1 / 512;
 
 function areaDownscale(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: AlphaMatte } {
-  const { width: w, height: h, data } = image;
-  const acc = new Float32Array(dw * dh * 5);
-  const xs = new Int32Array(w);
-  for (let x = 0; x < w; x++) xs[x] = Math.min(dw - 1, Math.floor((x * dw) / w));
-  for (let y = 0; y < h; y++) {
-    const ty = Math.min(dh - 1, Math.floor((y * dh) / h)) * dw;
-    for (let x = 0; x < w; x++) {
-      const s = y * w + x;
-      const t = (ty + (xs[x] as number)) * 5;
-      acc[t] = (acc[t] as number) + (data[s * 4] as number);
-      acc[t + 1] = (acc[t + 1] as number) + (data[s * 4 + 1] as number);
-      acc[t + 2] = (acc[t + 2] as number) + (data[s * 4 + 2] as number);
-      acc[t + 3] = (acc[t + 3] as number) + (matte.data[s] as number);
-      acc[t + 4] = (acc[t + 4] as number) + 1;
-    }
-  }
+  const { rgb, plane } = areaAverageRgb(image.data, image.width, image.height, dw, dh, matte.data);
   const out = new Uint8ClampedArray(dw * dh * 4);
-  const a = new Float32Array(dw * dh);
   for (let i = 0; i < dw * dh; i++) {
-    const n = acc[i * 5 + 4] as number;
-    out[i * 4] = (acc[i * 5] as number) / n;
-    out[i * 4 + 1] = (acc[i * 5 + 1] as number) / n;
-    out[i * 4 + 2] = (acc[i * 5 + 2] as number) / n;
+    out[i * 4] = rgb[i * 3] as number;
+    out[i * 4 + 1] = rgb[i * 3 + 1] as number;
+    out[i * 4 + 2] = rgb[i * 3 + 2] as number;
     out[i * 4 + 3] = 255;
-    a[i] = (acc[i * 5 + 3] as number) / n;
   }
-  return { image: { width: dw, height: dh, data: out }, matte: { width: dw, height: dh, data: a } };
+  return { image: { width: dw, height: dh, data: out }, matte: { width: dw, height: dh, data: plane ?? new Float32Array(dw * dh) } };
 }
 
 /** Foreground colours (RGBA, the photo's alpha) for composing the cut-out; a new buffer. */

@@ -89,3 +89,55 @@ export function verticalPass(tmp: Float32Array, w: number, dst: Float32Array, dh
     }
   }
 }
+
+/** Cell of each source column/row when w × h cells tile a W × H image, and each cell's pixel count. */
+function areaBins(src: number, dst: number): { cell: Int32Array; count: Float32Array } {
+  const cell = new Int32Array(src);
+  const count = new Float32Array(dst);
+  for (let i = 0; i < src; i++) {
+    const c = Math.min(dst - 1, Math.floor((i * dst) / src));
+    cell[i] = c;
+    count[c] = (count[c] as number) + 1;
+  }
+  return { cell, count };
+}
+
+/**
+ * Area average (box prefilter, one pass over the source) of the RGB bytes of an RGBA buffer and,
+ * optionally, of a float plane of the same size, down to w × h (w ≤ W, h ≤ H). Each source pixel
+ * falls in exactly one cell. Returns interleaved RGB in byte units and the averaged plane.
+ */
+export function areaAverageRgb(
+  data: ArrayLike<number>,
+  W: number,
+  H: number,
+  w: number,
+  h: number,
+  plane?: Float32Array,
+): { rgb: Float32Array; plane: Float32Array | undefined } {
+  const bx = areaBins(W, w);
+  const by = areaBins(H, h);
+  const rgb = new Float32Array(w * h * 3);
+  const avg = plane ? new Float32Array(w * h) : undefined;
+  for (let y = 0; y < H; y++) {
+    const row = (by.cell[y] as number) * w;
+    for (let x = 0, j = y * W * 4; x < W; x++, j += 4) {
+      const t = row + (bx.cell[x] as number);
+      rgb[t * 3] = (rgb[t * 3] as number) + (data[j] as number);
+      rgb[t * 3 + 1] = (rgb[t * 3 + 1] as number) + (data[j + 1] as number);
+      rgb[t * 3 + 2] = (rgb[t * 3 + 2] as number) + (data[j + 2] as number);
+      if (avg && plane) avg[t] = (avg[t] as number) + (plane[y * W + x] as number);
+    }
+  }
+  for (let cy = 0; cy < h; cy++) {
+    for (let cx = 0; cx < w; cx++) {
+      const t = cy * w + cx;
+      const k = 1 / Math.max(1, (by.count[cy] as number) * (bx.count[cx] as number));
+      rgb[t * 3] = (rgb[t * 3] as number) * k;
+      rgb[t * 3 + 1] = (rgb[t * 3 + 1] as number) * k;
+      rgb[t * 3 + 2] = (rgb[t * 3 + 2] as number) * k;
+      if (avg) avg[t] = (avg[t] as number) * k;
+    }
+  }
+  return { rgb, plane: avg };
+}

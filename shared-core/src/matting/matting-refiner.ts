@@ -15,7 +15,7 @@ import { CoreError } from '../errors.js';
 import { applyHintsInPlace, assertHintSize } from '../hints.js';
 import { assertRgbaImage, type AlphaMatte, type RgbaImage } from '../image.js';
 import type { Refiner, RefineInput } from '../refiner.js';
-import { resamplePlane } from '../resample.js';
+import { areaAverageRgb, resamplePlane } from '../resample.js';
 import { solveCoarseToFine } from './closed-form.js';
 import { applyEdgeControls, type EdgeControls } from './edge-controls.js';
 import { applyCoefficients, applyCoefficientsUpsampled, guidedCoefficients, type GuidePlanes } from './guided-filter.js';
@@ -96,41 +96,14 @@ export function guideAtSize(image: RgbaImage, w: number, h: number): GuidePlanes
   const r = new Float32Array(w * h);
   const g = new Float32Array(w * h);
   const b = new Float32Array(w * h);
-  if (W === w && H === h) {
-    for (let i = 0; i < w * h; i++) {
-      r[i] = (data[i * 4] as number) / 255;
-      g[i] = (data[i * 4 + 1] as number) / 255;
-      b[i] = (data[i * 4 + 2] as number) / 255;
-    }
-    return { width: w, height: h, r, g, b };
-  }
-  const xs = new Int32Array(W);
-  const colCount = new Float32Array(w);
-  for (let x = 0; x < W; x++) {
-    const cx = Math.min(w - 1, Math.floor((x * w) / W));
-    xs[x] = cx;
-    colCount[cx] = (colCount[cx] as number) + 1;
-  }
-  const rowCount = new Float32Array(h);
-  for (let y = 0; y < H; y++) {
-    const cy = Math.min(h - 1, Math.floor((y * h) / H));
-    rowCount[cy] = (rowCount[cy] as number) + 1;
-    const row = cy * w;
-    for (let x = 0, j = y * W * 4; x < W; x++, j += 4) {
-      const t = row + (xs[x] as number);
-      r[t] = (r[t] as number) + (data[j] as number);
-      g[t] = (g[t] as number) + (data[j + 1] as number);
-      b[t] = (b[t] as number) + (data[j + 2] as number);
-    }
-  }
-  for (let cy = 0; cy < h; cy++) {
-    for (let cx = 0; cx < w; cx++) {
-      const t = cy * w + cx;
-      const k = 1 / (255 * Math.max(1, (rowCount[cy] as number) * (colCount[cx] as number)));
-      r[t] = (r[t] as number) * k;
-      g[t] = (g[t] as number) * k;
-      b[t] = (b[t] as number) * k;
-    }
+  const same = W === w && H === h;
+  // Same size: read the RGBA bytes directly (stride 4); otherwise the area-averaged RGB (stride 3).
+  const src = same ? data : areaAverageRgb(data, W, H, w, h).rgb;
+  const stride = same ? 4 : 3;
+  for (let i = 0; i < w * h; i++) {
+    r[i] = (src[i * stride] as number) / 255;
+    g[i] = (src[i * stride + 1] as number) / 255;
+    b[i] = (src[i * stride + 2] as number) / 255;
   }
   return { width: w, height: h, r, g, b };
 }
