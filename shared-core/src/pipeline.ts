@@ -106,7 +106,19 @@ export class BackgroundRemover {
   async matte(image: RgbaImage, options: RunOptions = {}): Promise<MatteResult> {
     if (options.hints) assertHintSize(options.hints, image.width, image.height);
     const { lowRes, preprocessMs, inferenceMs } = await this.predict(image, options);
+    const result = await this.refineFrom(image, lowRes, options);
+    return { ...result, timings: { ...result.timings, preprocess: preprocessMs, inference: inferenceMs } };
+  }
+
+  /**
+   * The full-resolution matte from a network alpha computed earlier (by `predict`): what an
+   * interactive editor calls for every brush stroke, without running the model again.
+   */
+  async refineFrom(image: RgbaImage, lowRes: AlphaMatte, options: RunOptions = {}): Promise<MatteResult> {
+    this.assertUsable();
+    assertRgbaImage(image);
     const { signal, onProgress, hints } = options;
+    if (hints) assertHintSize(hints, image.width, image.height);
     const t0 = this.now();
     onProgress?.({ stage: 'refine', fraction: 0 });
     const matte = await this.refiner.refine({
@@ -121,12 +133,16 @@ export class BackgroundRemover {
       await applyEdgeControls(matte, options.edge, createYielder(signal));
       if (hints) applyHintsInPlace(matte, hints);
     }
-    const timings: StageTimings = { preprocess: preprocessMs, inference: inferenceMs, refine: this.now() - t0, compose: 0 };
+    const timings: StageTimings = { preprocess: 0, inference: 0, refine: this.now() - t0, compose: 0 };
     return { matte, lowRes, timings, backend: this.session.backend };
   }
 
   async cutout(image: RgbaImage, options: CutoutOptions = {}): Promise<CutoutResult> {
-    const result = await this.matte(image, options);
+    return this.cutoutFrom(image, await this.matte(image, options), options);
+  }
+
+  /** Decontaminate and compose a cut-out from a matte computed earlier. */
+  async cutoutFrom(image: RgbaImage, result: MatteResult, options: CutoutOptions = {}): Promise<CutoutResult> {
     const t0 = this.now();
     options.onProgress?.({ stage: 'compose', fraction: 0 });
     const colours = options.decontaminate === false ? image : await decontaminate(image, result.matte, options.signal);

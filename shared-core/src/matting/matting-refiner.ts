@@ -12,7 +12,8 @@
  *   6. edge controls (./edge-controls.ts), then hints exactly in their pixels.
  */
 import { CoreError } from '../errors.js';
-import { applyHintsInPlace, assertHintSize } from '../hints.js';
+import { applyHintsInPlace, assertHintSize, HINT_KEEP, HINT_REMOVE } from '../hints.js';
+import { boxMean, dilateMask } from './box.js';
 import { assertRgbaImage, type AlphaMatte, type RgbaImage } from '../image.js';
 import type { Refiner, RefineInput } from '../refiner.js';
 import { areaAverageRgb, resamplePlane } from '../resample.js';
@@ -62,6 +63,11 @@ export interface MattingOptions {
   readonly edge?: EdgeControls;
   /** Longest stretch (ms) of work between yields to the event loop (default 12). */
   readonly yieldMs?: number;
+  /**
+   * Hints covering less than this fraction of the image count as brush strokes: their re-solve is
+   * kept local to the strokes (default 0.5; a trimap covers far more).
+   */
+  readonly localHintsBelow?: number;
   /** Diagnostics hook: called once per refine with the solve's statistics. */
   readonly onSolveStats?: (stats: { band: number; pixels: number; iterations: number; relativeResidual: number; timedOut: boolean; ms: number }) => void;
 }
@@ -79,6 +85,7 @@ export const DEFAULT_MATTING_OPTIONS: Required<Omit<MattingOptions, 'edge' | 'on
   hintLambda: 0,
   maxHintSolveMs: 1500,
   maxHintIterations: 3000,
+  localHintsBelow: 0.5,
   upsampleRadius: 1,
   upsampleEps: 1e-4,
   yieldMs: 12,
@@ -178,6 +185,13 @@ export function createMattingRefiner(options: MattingOptions = {}): Refiner {
           },
         });
         report(0.8);
+        // Brush strokes (few hinted pixels) change the matte only around themselves: the solve is
+        // blended into the unhinted result with a soft falloff, so a stroke on the hair never moves
+        // the edge at the other side of the photo. A trimap (most pixels hinted) decides everything.
+        if (gridHints && hintedFraction(gridHints) < o.localHintsBelow) {
+          const r = Math.max(2, Math.round(long * o.bandRadius));
+          localiseToHints(solved.alpha, prior, gridHints, ww, wh, 3 * r, r);
+        }
         o.onSolveStats?.({ band: band.unknown.length, pixels: ww * wh, iterations: solved.iterations, relativeResidual: solved.relativeResidual, timedOut: solved.timedOut, ms: performance.now() - start });
         if (full) data = solved.alpha;
         else {
@@ -193,6 +207,33 @@ export function createMattingRefiner(options: MattingOptions = {}): Refiner {
       return matte;
     },
   };
+}
+
+function hintedFraction(hints: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < hints.length; i++) {
+    const v = hints[i] as number;
+    if (v === HINT_KEEP || v === HINT_REMOVE) n++;
+  }
+  return n / Math.max(1, hints.length);
+}
+
+/** alpha ← w·alpha + (1−w)·prior, w = 1 within `reach` of a hint pixel, falling to 0 over `soft` px. */
+function localiseToHints(alpha: Float32Array, prior: Float32Array, hints: Uint8Array, w: number, h: number, reach: number, soft: number): void {
+  const hinted = new Uint8Array(w * h);
+  for (let i = 0; i < hinted.length; i++) {
+    const v = hints[i] as number;
+    if (v === HINT_KEEP || v === HINT_REMOVE) hinted[i] = 1;
+  }
+  const near = dilateMask(hinted, w, h, reach);
+  const weight = new Float32Array(w * h);
+  for (let i = 0; i < weight.length; i++) weight[i] = near[i] as number;
+  const smooth = new Float32Array(w * h);
+  boxMean(weight, w, h, soft, smooth);
+  for (let i = 0; i < alpha.length; i++) {
+    const k = Math.max(smooth[i] as number, hinted[i] as number);
+    alpha[i] = k * (alpha[i] as number) + (1 - k) * (prior[i] as number);
+  }
 }
 
 function clamp01(a: Float32Array): Float32Array {

@@ -18,6 +18,11 @@ export interface OrtWebOptions {
   readonly wasmPaths?: string | undefined;
   /** WASM threads; > 1 needs cross-origin isolation in browsers. */
   readonly numThreads?: number | undefined;
+  /**
+   * The ORT WebAssembly binary, fetched and verified by the caller (then `wasmPaths` is not used
+   * for the .wasm). The bundled build embeds its JS glue, so nothing else is fetched.
+   */
+  readonly wasmBinary?: ArrayBuffer | Uint8Array | undefined;
 }
 
 class OrtWebSession implements InferenceSession {
@@ -66,6 +71,7 @@ class OrtWebSession implements InferenceSession {
 export function createOrtWebRuntime(options: OrtWebOptions): InferenceRuntime {
   if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
   if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
+  if (options.wasmBinary !== undefined) ort.env.wasm.wasmBinary = options.wasmBinary;
   return {
     async createSession(manifest, bytes) {
       if (options.backend === 'webgpu' && manifest.backends.indexOf('webgpu') < 0) {
