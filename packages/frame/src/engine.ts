@@ -1,0 +1,164 @@
+/**
+ * Sessions for the frame: picks the backend and model variant from the detected capabilities,
+ * falls back WebGPU → WASM when WebGPU is missing, its session cannot be created, or the device
+ * is lost mid-run (the run is repeated on WASM, so the user gets a result either way), and keeps
+ * one session alive between requests.
+ */
+import { BackgroundRemover, CoreError, isCoreError, type AlphaMatte, type ModelManifest, type RgbaImage } from '@cutout/core';
+import { createOrtWebRuntime, type WebBackend } from '@cutout/core/web';
+import type { BackendChoice, Capabilities } from '@cutout/protocol';
+import type { AssetLoader, AssetSource } from './asset-loader.js';
+
+/** Model variant per backend (see docs/models.md): fp16 only where the adapter computes in fp16. */
+export const WEB_MODELS = {
+  webgpuF16: 'isnet-fp16-web',
+  webgpu: 'isnet-fp32-web',
+  wasm: 'isnet-fp32-web',
+} as const;
+
+export interface EngineOptions {
+  readonly backend: BackendChoice;
+  /** Override the model id (e.g. 'isnet-fp32-web-dynamic' for reduced-size tests). */
+  readonly model?: string | undefined;
+  /** Square input size for models with `dynamicSize` (multiples of 64); default the manifest's. */
+  readonly inputSize?: number | undefined;
+}
+
+export interface LoadProgress {
+  readonly loadedBytes: number;
+  readonly totalBytes: number;
+}
+
+export interface ActiveSession {
+  readonly remover: BackgroundRemover;
+  readonly backend: WebBackend;
+  readonly model: string;
+  readonly source: AssetSource;
+  readonly fallbackReason: string | undefined;
+}
+
+interface Attempt {
+  readonly backend: WebBackend;
+  readonly model: string;
+}
+
+function withInputSize(manifest: ModelManifest, size: number | undefined): ModelManifest {
+  if (size === undefined || size === manifest.input.shape[2]) return manifest;
+  if (!manifest.dynamicSize) throw new CoreError('invalid_argument', `Model ${manifest.id} has a fixed input size; inputSize ${size} needs a dynamic-size model.`);
+  if (!Number.isInteger(size) || size < 64 || size % 64 !== 0) throw new CoreError('invalid_argument', `inputSize must be a multiple of 64; got ${size}.`);
+  return {
+    ...manifest,
+    input: { ...manifest.input, shape: [1, 3, size, size] },
+    output: { ...manifest.output, shape: [1, 1, size, size] },
+  };
+}
+
+export class Engine {
+  private active: ActiveSession | null = null;
+  private wasmBinary: Uint8Array | null = null;
+  /** Backends that failed in this frame: not tried again until reload. */
+  private readonly failed = new Map<WebBackend, string>();
+
+  constructor(
+    private readonly caps: Capabilities,
+    private readonly loader: AssetLoader,
+    private readonly options: EngineOptions,
+    private readonly log: (message: string, detail?: unknown) => void = () => undefined,
+  ) {}
+
+  get current(): ActiveSession | null {
+    return this.active;
+  }
+
+  private plan(): Attempt[] {
+    const { backend, model } = this.options;
+    const webgpu: Attempt = { backend: 'webgpu', model: model ?? (this.caps.shaderF16 ? WEB_MODELS.webgpuF16 : WEB_MODELS.webgpu) };
+    const wasm: Attempt = { backend: 'wasm', model: model ?? WEB_MODELS.wasm };
+    if (backend === 'webgpu') return [webgpu];
+    if (backend === 'wasm') return [wasm];
+    return this.caps.webgpu ? [webgpu, wasm] : [wasm];
+  }
+
+  /** The session to run on, loading (and falling back) as needed. */
+  async ensure(signal?: AbortSignal, onProgress?: (p: LoadProgress) => void): Promise<ActiveSession> {
+    if (this.active) return this.active;
+    const reasons: string[] = [];
+    if (this.options.backend !== 'wasm' && !this.caps.webgpu) reasons.push('WebGPU: not available in this frame');
+    for (const attempt of this.plan()) {
+      const earlier = this.failed.get(attempt.backend);
+      if (earlier) {
+        reasons.push(`${attempt.backend}: ${earlier}`);
+        continue;
+      }
+      try {
+        this.active = await this.open(attempt, reasons.length ? reasons.join('; ') : undefined, signal, onProgress);
+        return this.active;
+      } catch (e) {
+        if (!isCoreError(e, 'runtime_unavailable')) throw e;
+        this.log(`${attempt.backend} session failed; trying the next backend`, e);
+        this.failed.set(attempt.backend, e.message);
+        reasons.push(`${attempt.backend}: ${e.message}`);
+      }
+    }
+    throw new CoreError('runtime_unavailable', `No backend could run the model. ${reasons.join('; ')}`);
+  }
+
+  private async open(attempt: Attempt, fallbackReason: string | undefined, signal?: AbortSignal, onProgress?: (p: LoadProgress) => void): Promise<ActiveSession> {
+    const manifest = withInputSize(await this.loader.manifest(attempt.model, signal), this.options.inputSize);
+    const wasmAsset = this.loader.ortWasmAsset();
+    const modelAsset = this.loader.modelAsset(manifest);
+    const total = (this.wasmBinary ? 0 : wasmAsset.bytes) + modelAsset.bytes;
+    let wasmLoaded = 0;
+    if (!this.wasmBinary) {
+      const { bytes } = await this.loader.load(wasmAsset, {
+        signal,
+        onProgress: (p) => {
+          wasmLoaded = p.loadedBytes;
+          onProgress?.({ loadedBytes: wasmLoaded, totalBytes: total });
+        },
+      });
+      this.wasmBinary = bytes;
+    }
+    const { bytes, source } = await this.loader.load(modelAsset, {
+      signal,
+      onProgress: (p) => onProgress?.({ loadedBytes: wasmLoaded + p.loadedBytes, totalBytes: total }),
+    });
+    const runtime = createOrtWebRuntime({
+      backend: attempt.backend,
+      wasmBinary: this.wasmBinary,
+      // Threads need SharedArrayBuffer, i.e. cross-origin isolation, which no host frame has today.
+      numThreads: this.caps.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1,
+    });
+    const session = await runtime.createSession(manifest, bytes);
+    return { remover: new BackgroundRemover(session), backend: attempt.backend, model: manifest.id, source, fallbackReason };
+  }
+
+  /**
+   * Network alpha for an image; a WebGPU failure mid-run (device lost, kernel error) marks
+   * WebGPU as failed and repeats the run on WASM.
+   */
+  async predict(image: RgbaImage, signal?: AbortSignal, onProgress?: (p: LoadProgress) => void): Promise<{ lowRes: AlphaMatte; session: ActiveSession; preprocessMs: number; inferenceMs: number }> {
+    const session = await this.ensure(signal, onProgress);
+    try {
+      const out = await session.remover.predict(image, { signal });
+      return { ...out, session };
+    } catch (e) {
+      if (session.backend !== 'webgpu' || !(isCoreError(e, 'gpu_lost') || isCoreError(e, 'inference_failed')) || this.options.backend === 'webgpu') throw e;
+      this.log('WebGPU failed during the run; repeating it on WASM', e);
+      this.failed.set('webgpu', (e as Error).message);
+      await this.reset();
+      return this.predict(image, signal, onProgress);
+    }
+  }
+
+  async reset(): Promise<void> {
+    const active = this.active;
+    this.active = null;
+    if (active) await active.remover.dispose().catch((e: unknown) => this.log('dispose failed', e));
+  }
+
+  async dispose(): Promise<void> {
+    await this.reset();
+    this.wasmBinary = null;
+  }
+}
