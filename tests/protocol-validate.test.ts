@@ -4,7 +4,7 @@ import { parseFrameMessage, parseHostMessage, type HostMessage } from '@cutout/p
 
 const image = (w: number, h: number) => ({ width: w, height: h, data: new Uint8Array(w * h * 4) });
 const gray = (w: number, h: number) => ({ width: w, height: h, data: new Uint8Array(w * h) });
-const req = (method: string, payload?: unknown, extra: Record<string, unknown> = {}) => ({ v: 1, kind: 'request', id: 'a1', method, payload, ...extra });
+const req = (method: string, payload?: any, extra: Record<string, unknown> = {}) => ({ v: 1, kind: 'request', id: 'a1', method, payload, ...extra });
 
 function ok(value: unknown): HostMessage {
   const r = parseHostMessage(value);
