@@ -61,19 +61,21 @@ export function PreviewCanvas({ controller, state }: { controller: ReviewControl
   const bg = background === 'custom' ? { background: customColour } : undefined;
   return (
     <div class={`preview bg-${background}`} style={bg}>
-      <canvas ref={canvas} width={geometry.width} height={geometry.height} class="preview-image" aria-label={view === 'after' ? 'Cut-out preview' : 'Original image'} />
-      <canvas
-        ref={overlay}
-        width={geometry.width}
-        height={geometry.height}
-        class={`preview-brush brush-${brushMode}`}
-        data-testid="brush-canvas"
-        aria-label={`Brush: paint to ${brushMode} areas`}
-        onPointerDown={onDown}
-        onPointerMove={onMove}
-        onPointerUp={onUp}
-        onPointerCancel={onUp}
-      />
+      <div class="preview-stack">
+        <canvas ref={canvas} width={geometry.width} height={geometry.height} class="preview-image" aria-label={view === 'after' ? 'Cut-out preview' : 'Original image'} />
+        <canvas
+          ref={overlay}
+          width={geometry.width}
+          height={geometry.height}
+          class={`preview-brush brush-${brushMode}`}
+          data-testid="brush-canvas"
+          aria-label={`Brush: paint to ${brushMode} areas`}
+          onPointerDown={onDown}
+          onPointerMove={onMove}
+          onPointerUp={onUp}
+          onPointerCancel={onUp}
+        />
+      </div>
     </div>
   );
 }
