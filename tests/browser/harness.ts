@@ -35,7 +35,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { webgpu?: boolean; extraStatic?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(options: { webgpu?: boolean; extraStatic?: Record<string, string>; extraFlags?: string[] } = {}): Promise<Harness> {
   const workDir = await mkdtemp(join(tmpdir(), 'cutout-browser-'));
   const server = await startModelServer({
     port: 0,
@@ -50,7 +50,7 @@ export async function startHarness(options: { webgpu?: boolean; extraStatic?: Re
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [...BASE_FLAGS, ...(options.webgpu ? WEBGPU_FLAGS : ['--disable-gpu'])],
+    args: [...BASE_FLAGS, ...(options.webgpu ? WEBGPU_FLAGS : ['--disable-gpu']), ...(options.extraFlags ?? [])],
   });
   const requests: RecordedRequest[] = [];
   const contexts: BrowserContext[] = [];

@@ -1,0 +1,83 @@
+/**
+ * Inference frame benchmark in headless Chromium: end-to-end `remove` through the frame (protocol
+ * transfer in and out, preprocess, inference, full-resolution matting) against a bare
+ * onnxruntime-web session.run of the same model, same backend, same ORT build, in the same page.
+ * Runs are interleaved and the ratio of medians is printed (one run, one machine).
+ *   npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-fp32-web] [--webgpu-flags]
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadRgba } from '../tests/helpers/images.js';
+import { ROOT, SAMPLES_DIR } from '../tests/helpers/paths.js';
+import { startHarness } from '../tests/browser/harness.js';
+import { defaultOrtDir } from './lib/model-server.js';
+
+const { values } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '5' },
+    backend: { type: 'string', default: 'wasm' },
+    model: { type: 'string', default: 'isnet-fp32-web' },
+    samples: { type: 'string', default: 'astronaut.png,rocket.jpg' },
+    'webgpu-flags': { type: 'boolean', default: false },
+    'gpu-flags': { type: 'string', default: '' },
+  },
+});
+const reps = Number(values.reps);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+const h = await startHarness({
+  webgpu: values['webgpu-flags'],
+  extraStatic: { '/ortjs/': defaultOrtDir(ROOT) },
+  ...(values['gpu-flags'] ? { extraFlags: values['gpu-flags'].split(' ') } : {}),
+});
+try {
+  const names = values.samples.split(',');
+  for (const name of names) await h.stage(name, await loadRgba(join(SAMPLES_DIR, name)));
+  const { page } = await h.open('src');
+  const setup = await page.evaluate(
+    async (a) => {
+      const w = window as unknown as { host: any; bare: any };
+      await w.host.request('configure', { modelBaseUrl: a.base, backend: a.backend, model: a.model });
+      const pre = await w.host.request('preload');
+      const { createBare } = await import('/harness/bare.js' as string);
+      w.bare = await createBare(a.base, a.model, a.backend);
+      return pre;
+    },
+    { base: h.baseUrl, backend: values.backend, model: values.model },
+  );
+  if (!setup.ok) throw new Error(`preload failed: ${setup.message}`);
+  console.log(`frame on ${setup.result.value.backend}, model ${setup.result.value.model}, ${reps} interleaved reps per sample (+1 warm-up)`);
+  const ratios: number[] = [];
+  for (const name of names) {
+    const frame: number[] = [];
+    const bare: number[] = [];
+    const stages: Array<Record<string, number>> = [];
+    for (let i = 0; i <= reps; i++) {
+      const r = await page.evaluate(async (n) => {
+        const w = window as unknown as { host: any; bare: any };
+        const b = await w.bare.run();
+        const f = await w.host.removeRaw(n);
+        if (!f.ok) throw new Error(f.message);
+        return { bare: b.ms, frame: f.ms, timings: f.result.value.timings };
+      }, name);
+      if (i === 0) continue; // warm-up
+      frame.push(r.frame);
+      bare.push(r.bare);
+      stages.push(r.timings);
+    }
+    const ratio = median(frame) / median(bare);
+    ratios.push(ratio);
+    const st = (k: string): string => median(stages.map((s) => s[k]!)).toFixed(0);
+    console.log(
+      `${name}: frame end-to-end ${median(frame).toFixed(0)} ms, bare session.run ${median(bare).toFixed(0)} ms → ${ratio.toFixed(3)}× ` +
+        `(frame stages: preprocess ${st('preprocess')}, inference ${st('inference')}, refine ${st('refine')} ms)`,
+    );
+  }
+  console.log(`median ratio ${median(ratios).toFixed(3)}× (target ≤ 1.2×)`);
+} finally {
+  await h.close();
+}
