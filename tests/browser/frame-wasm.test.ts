@@ -150,6 +150,29 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
     expect(out.ids).toContain('big');
   }, 180_000);
 
+  it('caches verified model bytes where the origin has storage, and re-downloads where it has none', async () => {
+    const { page } = await h.open('src');
+    const preload = (): Promise<Reply> =>
+      page.evaluate(async (args) => {
+        await host.request('configure', { modelBaseUrl: args.base, backend: 'wasm', ...args.small });
+        return host.request('preload');
+      }, { base: h.baseUrl, small: SMALL });
+    const first = await preload();
+    expect(first.result.value.source).toBe('network');
+    const before = h.requests.filter((r) => r.byFrame && r.url.endsWith('.onnx')).length;
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { host?: unknown }).host !== undefined);
+    await page.evaluate(() => (host as unknown as { ready: Promise<unknown> }).ready);
+    const second = await preload();
+    expect(second.result.value.source).toBe('cache-storage');
+    expect(h.requests.filter((r) => r.byFrame && r.url.endsWith('.onnx')).length).toBe(before);
+    // A sandboxed srcdoc frame has no storage: memory only, so a reopened frame downloads again.
+    const sandboxed = await h.open('srcdoc');
+    const hello = await sandboxed.page.evaluate(() => host.request('hello'));
+    expect(hello.result.value.capabilities.cacheStorage).toBe(false);
+    expect(hello.result.value.capabilities.indexedDb).toBe(false);
+  });
+
   it('reports a model base URL that returns HTML, and one that is down, with the URL', async () => {
     const { page } = await h.open('src');
     const out = await page.evaluate(async (args) => {

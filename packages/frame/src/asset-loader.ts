@@ -48,6 +48,7 @@ export class AssetLoader {
     private readonly cache: AssetCache,
     private readonly log: (message: string, detail?: unknown) => void = () => undefined,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+    private readonly ortWasm: { readonly file: string; readonly bytes: number; readonly sha256: string } = ORT_WASM,
   ) {
     this.baseUrl = normaliseBaseUrl(baseUrl);
   }
@@ -82,7 +83,7 @@ export class AssetLoader {
   }
 
   ortWasmAsset(): ExpectedAsset {
-    return { url: `${this.baseUrl}ort/${ORT_WASM.file}`, bytes: ORT_WASM.bytes, sha256: ORT_WASM.sha256 };
+    return { url: `${this.baseUrl}ort/${this.ortWasm.file}`, bytes: this.ortWasm.bytes, sha256: this.ortWasm.sha256 };
   }
 
   /** Verified bytes of one asset and where they came from. */

@@ -5,7 +5,8 @@
  * one session alive between requests.
  */
 import { BackgroundRemover, CoreError, isCoreError, type AlphaMatte, type ModelManifest, type RgbaImage } from '@cutout/core';
-import { createOrtWebRuntime, type WebBackend } from '@cutout/core/web';
+import type { InferenceRuntime } from '@cutout/core';
+import { createOrtWebRuntime, type OrtWebOptions, type WebBackend } from '@cutout/core/web';
 import type { BackendChoice, Capabilities } from '@cutout/protocol';
 import type { AssetLoader, AssetSource } from './asset-loader.js';
 
@@ -22,6 +23,8 @@ export interface EngineOptions {
   readonly model?: string | undefined;
   /** Square input size for models with `dynamicSize` (multiples of 64); default the manifest's. */
   readonly inputSize?: number | undefined;
+  /** The runtime factory (onnxruntime-web); replaceable so the fallback logic can be tested in Node. */
+  readonly createRuntime?: ((options: OrtWebOptions) => InferenceRuntime) | undefined;
 }
 
 export interface LoadProgress {
@@ -123,7 +126,7 @@ export class Engine {
       signal,
       onProgress: (p) => onProgress?.({ loadedBytes: wasmLoaded + p.loadedBytes, totalBytes: total }),
     });
-    const runtime = createOrtWebRuntime({
+    const runtime = (this.options.createRuntime ?? createOrtWebRuntime)({
       backend: attempt.backend,
       wasmBinary: this.wasmBinary,
       // Threads need SharedArrayBuffer, i.e. cross-origin isolation, which no host frame has today.
