@@ -28,7 +28,7 @@ describe('host messages', () => {
     const msg = ok(input);
     expect(msg).not.toBe(input);
     expect(Object.keys(msg)).toEqual(['v', 'kind', 'id', 'method', 'payload']);
-    expect(msg.kind === 'request' && msg.method === 'remove' && msg.payload.image.data).toBe(input.payload.image.data);
+    expect(msg.kind === 'request' && msg.method === 'remove' && msg.payload.image!.data).toBe(input.payload.image.data);
   });
 
   it('rejects bad fields with a reason', () => {

@@ -15,8 +15,11 @@ import {
   type RemovePayload,
   type RemoveResult,
   type ResultPayload,
+  type WireEncoded,
   type WireErrorCode,
 } from '@cutout/protocol';
+import { decodeImage, encodePng } from './image-codec.js';
+import { downscaleRgba, fitSize, hintsFromImage, hintsImage, maskImage } from './image-ops.js';
 import { createAssetCache, type AssetCache } from './asset-cache.js';
 import { AssetLoader } from './asset-loader.js';
 import type { DetectedCapabilities } from './capabilities.js';
@@ -258,9 +261,9 @@ export class FrameServer {
   }
 
   private async remove(id: string, payload: RemovePayload, signal: AbortSignal, interactive: boolean): Promise<RemoveResult> {
-    const image: RgbaImage = payload.image;
-    const hints: HintMask | undefined = payload.hints;
-    const edge: EdgeControls = payload.edge ?? {};
+    const image: RgbaImage = payload.image ?? (await decodeImage((payload.encoded as WireEncoded).data));
+    let hints: HintMask | undefined = payload.hints ?? (payload.hintsEncoded ? hintsFromImage(await decodeImage(payload.hintsEncoded.data)) : undefined);
+    let edge: EdgeControls = payload.edge ?? {};
     const engine = this.engineFor();
     const { lowRes, session, preprocessMs, inferenceMs } = await engine.predict(image, signal, (p) =>
       this.progress(id, 'download', p.totalBytes ? p.loadedBytes / p.totalBytes : 1, p),
@@ -289,21 +292,31 @@ export class FrameServer {
       );
       refined = { ...refined, matte: outcome.matte };
       output = outcome.output;
+      edge = outcome.edge;
+      hints = outcome.hints;
       this.options.store.set({ phase: 'working' });
     }
-    const timings = { preprocess: preprocessMs, inference: inferenceMs, refine: refined.timings.refine, compose: 0 };
-    const matte = { width: image.width, height: image.height, data: alphaToBytes(refined.matte) };
-    if (output === 'mask') return { matte, output, backend: session.backend, model: session.model, timings, ...(session.fallbackReason ? { fallbackReason: session.fallbackReason } : {}) };
-    const cut = await remover.cutoutFrom(image, refined, { signal, onProgress: refineProgress });
-    const data = cut.image.data instanceof Uint8Array ? cut.image.data : new Uint8Array(cut.image.data.buffer, cut.image.data.byteOffset, cut.image.data.length);
-    return {
-      matte,
-      cutout: { width: cut.image.width, height: cut.image.height, data },
+    const base = {
+      matte: { width: image.width, height: image.height, data: alphaToBytes(refined.matte) },
       output,
       backend: session.backend,
       model: session.model,
-      timings: { ...timings, compose: cut.timings.compose },
       ...(session.fallbackReason ? { fallbackReason: session.fallbackReason } : {}),
     };
+    const timings = { preprocess: preprocessMs, inference: inferenceMs, refine: refined.timings.refine, compose: 0 };
+    let cutout: RgbaImage | undefined;
+    if (output === 'cutout') {
+      const cut = await remover.cutoutFrom(image, refined, { signal, onProgress: refineProgress });
+      timings.compose = cut.timings.compose;
+      cutout = { width: cut.image.width, height: cut.image.height, data: cut.image.data instanceof Uint8Array ? cut.image.data : new Uint8Array(cut.image.data.buffer, cut.image.data.byteOffset, cut.image.data.length) };
+    }
+    if (!payload.png) {
+      return { ...base, timings, ...(cutout ? { cutout: { width: cutout.width, height: cutout.height, data: cutout.data as Uint8Array } } : {}) };
+    }
+    const size = fitSize(image.width, image.height, payload.maxOutputSide);
+    const outImage = downscaleRgba(cutout ?? maskImage(refined.matte), size.width, size.height);
+    const png = { data: await encodePng(outImage), width: size.width, height: size.height };
+    const hintsPicture = hints && size.width === image.width ? hintsImage(hints) : null;
+    return { ...base, timings, png, ...(hintsPicture ? { hintsPng: await encodePng(hintsPicture) } : {}) };
   }
 }

@@ -15,6 +15,8 @@ export interface ReviewJob {
 
 export interface ReviewOutcome {
   readonly matte: AlphaMatte;
+  /** The request's hints with the user's strokes painted over them. */
+  readonly hints: HintMask | undefined;
   readonly output: OutputKind;
   readonly edge: EdgeControls;
 }

@@ -69,10 +69,24 @@ export interface ConfigurePayload {
   readonly inputSize?: number;
 }
 
+/** An encoded image file (PNG, JPEG, GIF, WebP), decoded by the frame: the Figma sandbox cannot decode. */
+export interface WireEncoded {
+  readonly data: Uint8Array;
+}
+
 export interface RemovePayload {
-  readonly image: WireRgba;
-  /** Optional trimap hints at image size. */
+  /** The pixels; exactly one of image / encoded. */
+  readonly image?: WireRgba;
+  readonly encoded?: WireEncoded;
+  /** Optional trimap hints at image size: raw, or a PNG whose red channel holds them. */
   readonly hints?: WireGray;
+  readonly hintsEncoded?: WireEncoded;
+  /**
+   * Also return the output as PNG bytes (the mask as white + alpha, or the cut-out), no larger than
+   * maxOutputSide on its longer side (downscaled with area averaging when the image is larger).
+   */
+  readonly png?: boolean;
+  readonly maxOutputSide?: number;
   readonly edge?: WireEdgeControls;
   /** 'mask' returns only the matte; 'cutout' also returns decontaminated RGBA. Default 'mask'. */
   readonly output?: OutputKind;
@@ -121,6 +135,9 @@ export interface PreloadResult {
 
 export interface RemoveResult {
   readonly matte: WireGray;
+  /** When png was asked for: the output as PNG, its size, and the hints in effect (for a later refine). */
+  readonly png?: { readonly data: Uint8Array; readonly width: number; readonly height: number };
+  readonly hintsPng?: Uint8Array;
   /** Present when output was 'cutout'. */
   readonly cutout?: WireRgba;
   readonly output: OutputKind;
@@ -165,4 +182,6 @@ export const LIMITS = {
   maxUrlLength: 2048,
   maxLabelLength: 200,
   maxEdgePx: 200,
+  /** Largest encoded image file accepted (a 4096² PNG is at most ~64 MB). */
+  maxEncodedBytes: 128 * 1024 * 1024,
 } as const;

@@ -102,21 +102,44 @@ function edge(value: unknown): WireEdgeControls {
   return out;
 }
 
+function encoded(value: unknown, what: string): { data: Uint8Array } {
+  const o = obj(value, what);
+  const data = get(o, 'data');
+  if (!(data instanceof Uint8Array)) return fail(`${what} data must be a Uint8Array`);
+  if (data.length < 8 || data.length > LIMITS.maxEncodedBytes) fail(`${what} has ${data.length} bytes; 8..${LIMITS.maxEncodedBytes} allowed`);
+  return { data };
+}
+
 function removePayload(value: unknown): RemovePayload {
   const o = obj(value, 'payload');
-  const image = rgba(get(o, 'image'), 'image');
-  const out: { -readonly [K in keyof RemovePayload]: RemovePayload[K] } = { image };
+  const out: { -readonly [K in keyof RemovePayload]: RemovePayload[K] } = {};
+  const hasImage = get(o, 'image') !== undefined;
+  const hasEncoded = get(o, 'encoded') !== undefined;
+  if (hasImage === hasEncoded) fail('exactly one of image and encoded is required');
+  const image = hasImage ? rgba(get(o, 'image'), 'image') : undefined;
+  if (image) out.image = image;
+  else out.encoded = encoded(get(o, 'encoded'), 'encoded');
   if (get(o, 'hints') !== undefined) {
     const hints = gray(get(o, 'hints'), 'hints');
-    if (hints.width !== image.width || hints.height !== image.height) {
+    if (image && (hints.width !== image.width || hints.height !== image.height)) {
       fail(`hints are ${hints.width}×${hints.height} but the image is ${image.width}×${image.height}; they must match`);
     }
     out.hints = hints;
+  }
+  if (get(o, 'hintsEncoded') !== undefined) {
+    if (out.hints) fail('give hints or hintsEncoded, not both');
+    out.hintsEncoded = encoded(get(o, 'hintsEncoded'), 'hintsEncoded');
   }
   if (get(o, 'edge') !== undefined) out.edge = edge(get(o, 'edge'));
   if (get(o, 'output') !== undefined) out.output = oneOf(get(o, 'output'), ['mask', 'cutout'], 'output');
   if (get(o, 'interactive') !== undefined) out.interactive = bool(get(o, 'interactive'), 'interactive');
   if (get(o, 'label') !== undefined) out.label = str(get(o, 'label'), 'label', LIMITS.maxLabelLength);
+  if (get(o, 'png') !== undefined) out.png = bool(get(o, 'png'), 'png');
+  if (get(o, 'maxOutputSide') !== undefined) {
+    const side = num(get(o, 'maxOutputSide'), 'maxOutputSide', 1, LIMITS.maxSide);
+    if (!Number.isInteger(side)) fail('maxOutputSide must be an integer');
+    out.maxOutputSide = side;
+  }
   return out;
 }
 
@@ -204,12 +227,20 @@ function resultPayload(value: unknown): ResultPayload {
       const matte = gray(get(v, 'matte'), 'matte');
       const cutout = get(v, 'cutout') === undefined ? undefined : rgba(get(v, 'cutout'), 'cutout');
       if (cutout && (cutout.width !== matte.width || cutout.height !== matte.height)) fail('cutout and matte sizes differ');
+      let png: { data: Uint8Array; width: number; height: number } | undefined;
+      if (get(v, 'png') !== undefined) {
+        const p = obj(get(v, 'png'), 'png');
+        png = { ...size(p, 'png'), data: encoded(p, 'png').data };
+      }
+      const hintsPng = get(v, 'hintsPng') === undefined ? undefined : encoded({ data: get(v, 'hintsPng') }, 'hintsPng').data;
       const fallbackReason = get(v, 'fallbackReason') === undefined ? undefined : str(get(v, 'fallbackReason'), 'fallbackReason', 4000);
       return {
         method,
         value: {
           matte,
           ...(cutout ? { cutout } : {}),
+          ...(png ? { png } : {}),
+          ...(hintsPng ? { hintsPng } : {}),
           output: oneOf(get(v, 'output'), ['mask', 'cutout'], 'output'),
           backend: backend(),
           model: str(get(v, 'model'), 'model', 64),

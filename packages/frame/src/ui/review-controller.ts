@@ -111,9 +111,9 @@ export class ReviewController implements ReviewUi {
   }
 
   apply(): void {
-    const { matte, output, edge, solving } = this.store.get();
-    if (!matte || solving) return;
-    this.finish({ matte, output, edge }, null);
+    const { matte, output, edge, solving, job, strokes } = this.store.get();
+    if (!matte || solving || !job) return;
+    this.finish({ matte, output, edge, hints: rasteriseStrokes(job.image.width, job.image.height, strokes, job.hints) }, null);
   }
 
   cancel(): void {
