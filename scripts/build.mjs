@@ -64,3 +64,18 @@ await writeFile('packages/frame/dist/bundle/frame.js', js);
 await writeFile('packages/frame/dist/bundle/index.html', page('<script type="module" src="./frame.js"></script>'));
 await writeFile('packages/frame/dist/ort-wasm.json', JSON.stringify({ file: ort.file, bytes: ort.bytes, sha256: ort.sha256 }, null, 2));
 console.log(`built packages/frame/dist/frame.html (${(Buffer.byteLength(js) / 1e6).toFixed(2)} MB of script)`);
+
+// Figma plugin: the sandbox code (no DOM) and the frame as its single-file UI.
+const modelBase = process.env.CUTOUT_MODEL_BASE ?? 'http://127.0.0.1:8787/';
+await build({
+  entryPoints: ['figma-plugin/src/main.ts'],
+  outfile: 'figma-plugin/dist/code.js',
+  bundle: true,
+  platform: 'neutral',
+  format: 'iife',
+  target: 'es2020',
+  define: { __MODEL_BASE__: JSON.stringify(modelBase) },
+  logLevel: 'warning',
+});
+await writeFile('figma-plugin/dist/ui.html', await readFile('packages/frame/dist/frame.html'));
+console.log(`built figma-plugin/dist (code.js, ui.html; model base ${modelBase})`);
