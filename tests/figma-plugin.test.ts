@@ -85,6 +85,21 @@ describe('figma plugin (built code.js, fake figma, scripted UI)', () => {
     expect(node.getPluginData('cutout')).toBe('');
   });
 
+  it('TILE and rotated paints keep every setting, so the result lines up', async () => {
+    const fig = new FakeFigma();
+    const tile = imageRect(fig, 'Tile', png, { scaleMode: 'TILE', scalingFactor: 0.5, rotation: 180 });
+    const fit = imageRect(fig, 'Fit', png, { scaleMode: 'FIT', rotation: 270, filters: { exposure: 0.3 } });
+    const before = [tile, fit].map((n) => (n.fills as ReadonlyArray<ImagePaint>)[1]!);
+    fig.currentPage.selection = [tile, fit];
+    await run(fig, 'remove');
+    [tile, fit].forEach((n, i) => {
+      const { imageHash: a, ...was } = before[i]!;
+      const { imageHash: b, ...now } = (n.fills as ReadonlyArray<ImagePaint>)[1]!;
+      expect(now).toEqual(was);
+      expect(b).not.toBe(a);
+    });
+  });
+
   it('editable mask: group [ALPHA mask, untouched original] in place, aligned, one undo step', async () => {
     const fig = new FakeFigma();
     const other = fig.createNode('RECTANGLE', 'Above');

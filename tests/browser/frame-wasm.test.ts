@@ -124,6 +124,7 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
       host.cancel(id);
       const cancelled = await host.results[id]!;
       const after = await host.request('remove', { image: small }, 'after');
+      const onePixel = await host.request('remove', { image: { width: 1, height: 1, data: new Uint8Array([200, 30, 30, 255]) }, output: 'cutout' }, 'one');
       return {
         hello,
         zero,
@@ -131,6 +132,7 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
         r2: host.slim(r2),
         cancelled,
         after: host.slim(after),
+        onePixel: host.slim(onePixel),
         polluted: ({} as Record<string, unknown>)['polluted'],
         ids: host.events.filter((e) => e.kind === 'result' || e.kind === 'error').map((e) => e.id),
       };
@@ -143,6 +145,8 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
     expect(out.r2.result.value.matte.width).toBe(64);
     expect(out.cancelled).toMatchObject({ ok: false, code: 'cancelled' });
     expect(out.after.ok).toBe(true);
+    expect(out.onePixel.ok, out.onePixel.message).toBe(true);
+    expect(out.onePixel.result.value.matte.width).toBe(1);
     expect(out.polluted).toBeUndefined();
     // A wrong version is not answered; a valid hello with a hostile extra key is answered without it.
     expect(out.ids).not.toContain('v2');
@@ -172,6 +176,24 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
     expect(hello.result.value.capabilities.cacheStorage).toBe(false);
     expect(hello.result.value.capabilities.indexedDb).toBe(false);
   });
+
+  it('a 6000×4000 photo: inference on a downscaled copy, the matte at full resolution', async () => {
+    const big = await loadRgba(join(SAMPLES_DIR, 'rocket.jpg'));
+    const sharp = (await import('sharp')).default;
+    const { data, info } = await sharp(Buffer.from(big.data), { raw: { width: big.width, height: big.height, channels: 4 } })
+      .resize(6000, 4000, { fit: 'fill' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    await h.stage('large', { width: info.width, height: info.height, data: new Uint8Array(data) });
+    const { page } = await h.open('src');
+    const reply = await page.evaluate(async (args) => {
+      await host.request('configure', { modelBaseUrl: args.base, backend: 'wasm', ...args.small });
+      const r = await host.removeRaw('large');
+      return r.ok ? { ok: true, width: r.result.value.matte.width, height: r.result.value.matte.height, ms: r.ms, timings: r.result.value.timings } : r;
+    }, { base: h.baseUrl, small: SMALL });
+    expect(reply).toMatchObject({ ok: true, width: 6000, height: 4000 });
+    console.log(`6000×4000 in the frame (model at 256²): ${JSON.stringify(reply)}`);
+  }, 240_000);
 
   it('reports a model base URL that returns HTML, and one that is down, with the URL', async () => {
     const { page } = await h.open('src');
