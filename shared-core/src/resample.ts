@@ -108,7 +108,7 @@ function areaBins(src: number, dst: number): { cell: Int32Array; count: Float32A
  * falls in exactly one cell. Returns interleaved RGB in byte units and the averaged plane.
  */
 export function areaAverageRgb(
-  data: ArrayLike<number>,
+  data: Uint8Array | Uint8ClampedArray,
   W: number,
   H: number,
   w: number,
@@ -119,25 +119,46 @@ export function areaAverageRgb(
   const by = areaBins(H, h);
   const rgb = new Float32Array(w * h * 3);
   const avg = plane ? new Float32Array(w * h) : undefined;
-  for (let y = 0; y < H; y++) {
-    const row = (by.cell[y] as number) * w;
-    for (let x = 0, j = y * W * 4; x < W; x++, j += 4) {
-      const t = row + (bx.cell[x] as number);
-      rgb[t * 3] = (rgb[t * 3] as number) + (data[j] as number);
-      rgb[t * 3 + 1] = (rgb[t * 3 + 1] as number) + (data[j + 1] as number);
-      rgb[t * 3 + 2] = (rgb[t * 3 + 2] as number) + (data[j + 2] as number);
-      if (avg && plane) avg[t] = (avg[t] as number) + (plane[y * W + x] as number);
-    }
-  }
-  for (let cy = 0; cy < h; cy++) {
+  // One output row of cells at a time: exact integer sums of the bytes (a cell of a 24 MP photo
+  // shrunk to 1024² holds ~25 pixels, far from overflowing 32 bits), then one scaled write per cell.
+  const acc = new Uint32Array(w * 3);
+  const accP = plane ? new Float64Array(w) : undefined;
+  const cellX = bx.cell;
+  const flush = (cy: number): void => {
+    const rowCount = by.count[cy] as number;
     for (let cx = 0; cx < w; cx++) {
+      const k = 1 / Math.max(1, rowCount * (bx.count[cx] as number));
       const t = cy * w + cx;
-      const k = 1 / Math.max(1, (by.count[cy] as number) * (bx.count[cx] as number));
-      rgb[t * 3] = (rgb[t * 3] as number) * k;
-      rgb[t * 3 + 1] = (rgb[t * 3 + 1] as number) * k;
-      rgb[t * 3 + 2] = (rgb[t * 3 + 2] as number) * k;
-      if (avg) avg[t] = (avg[t] as number) * k;
+      rgb[t * 3] = (acc[cx * 3] as number) * k;
+      rgb[t * 3 + 1] = (acc[cx * 3 + 1] as number) * k;
+      rgb[t * 3 + 2] = (acc[cx * 3 + 2] as number) * k;
+      if (avg && accP) avg[t] = (accP[cx] as number) * k;
+    }
+    acc.fill(0);
+    accP?.fill(0);
+  };
+  let current = 0;
+  for (let y = 0; y < H; y++) {
+    const cy = by.cell[y] as number;
+    if (cy !== current) {
+      flush(current);
+      current = cy;
+    }
+    let j = y * W * 4;
+    for (let x = 0; x < W; x++, j += 4) {
+      const t = (cellX[x] as number) * 3;
+      acc[t] = (acc[t] as number) + (data[j] as number);
+      acc[t + 1] = (acc[t + 1] as number) + (data[j + 1] as number);
+      acc[t + 2] = (acc[t + 2] as number) + (data[j + 2] as number);
+    }
+    if (accP && plane) {
+      const row = y * W;
+      for (let x = 0; x < W; x++) {
+        const t = cellX[x] as number;
+        accP[t] = (accP[t] as number) + (plane[row + x] as number);
+      }
     }
   }
+  flush(current);
   return { rgb, plane: avg };
 }

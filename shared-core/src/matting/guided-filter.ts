@@ -150,6 +150,8 @@ function linearTaps(src: number, dst: number): { i0: Int32Array; i1: Int32Array;
  * applies them to the full-resolution RGBA guide. Result is clamped to [0, 1]. Yields between rows
  * when a yielder is given (this is the one full-resolution pass).
  */
+const HALF_STEP = 0.5 / 255;
+
 export async function applyCoefficientsUpsampled(c: GuidedCoefficients, image: RgbaImage, yielder?: Yielder): Promise<Float32Array> {
   const { width: W, height: H, data } = image;
   const gw = c.width;
@@ -157,49 +159,44 @@ export async function applyCoefficientsUpsampled(c: GuidedCoefficients, image: R
   const out = new Float32Array(W * H);
   const tx = linearTaps(gw, W);
   const ty = linearTaps(gh, H);
-  const planes = [c.ar, c.ag, c.ab, c.b];
-  // Two cached horizontally interpolated rows of 4 interleaved planes.
-  let rowA = new Float32Array(W * 4);
-  let rowB = new Float32Array(W * 4);
-  let idxA = -1;
-  let idxB = -1;
-  const fill = (dst: Float32Array, gy: number): void => {
-    const base = gy * gw;
-    for (let p = 0; p < 4; p++) {
-      const plane = planes[p] as Float32Array;
-      for (let x = 0; x < W; x++) {
-        const v0 = plane[base + (tx.i0[x] as number)] as number;
-        const v1 = plane[base + (tx.i1[x] as number)] as number;
-        dst[x * 4 + p] = v0 + (tx.f[x] as number) * (v1 - v0);
-      }
-    }
-  };
+  const { ar: AR, ag: AG, ab: AB, b: BB } = c;
+  // Flat cells: over all colours, v = a·rgb + b stays below half an 8-bit step (code 0) or above
+  // 1 − half a step (code 1), so the output, as any 8-bit alpha, is that constant. The bounds are
+  // convex/concave in (a, b), so when the four cells a pixel interpolates between share a code, the
+  // interpolated coefficients give the same 8-bit value: clear background and solid subject (most of
+  // a photo) are written without touching the photo's pixels.
+  const code = new Uint8Array(gw * gh);
+  for (let i = 0; i < code.length; i++) {
+    const ar = AR[i] as number, ag = AG[i] as number, ab = AB[i] as number, b = BB[i] as number;
+    const hi = b + (ar > 0 ? ar : 0) + (ag > 0 ? ag : 0) + (ab > 0 ? ab : 0);
+    const lo = b + (ar < 0 ? ar : 0) + (ag < 0 ? ag : 0) + (ab < 0 ? ab : 0);
+    code[i] = hi <= HALF_STEP ? 0 : lo >= 1 - HALF_STEP ? 1 : 2;
+  }
+  const pair = new Uint8Array(gw);
   for (let y = 0; y < H; y++) {
-    const y0 = ty.i0[y] as number;
-    const y1 = ty.i1[y] as number;
-    if (idxA !== y0) {
-      if (idxB === y0) {
-        const t = rowA;
-        rowA = rowB;
-        rowB = t;
-        idxA = y0;
-        idxB = -1;
-      } else {
-        fill(rowA, y0);
-        idxA = y0;
-      }
-    }
-    if (idxB !== y1) {
-      fill(rowB, y1);
-      idxB = y1;
-    }
+    const r0 = (ty.i0[y] as number) * gw;
+    const r1 = (ty.i1[y] as number) * gw;
     const fy = ty.f[y] as number;
+    for (let gx = 0; gx < gw; gx++) {
+      const a = code[r0 + gx] as number;
+      pair[gx] = a === code[r1 + gx] ? a : 2;
+    }
     const row = y * W;
-    for (let x = 0, k = 0; x < W; x++, k += 4) {
-      const ar = (rowA[k] as number) + fy * ((rowB[k] as number) - (rowA[k] as number));
-      const ag = (rowA[k + 1] as number) + fy * ((rowB[k + 1] as number) - (rowA[k + 1] as number));
-      const ab = (rowA[k + 2] as number) + fy * ((rowB[k + 2] as number) - (rowA[k + 2] as number));
-      const b = (rowA[k + 3] as number) + fy * ((rowB[k + 3] as number) - (rowA[k + 3] as number));
+    for (let x = 0; x < W; x++) {
+      const x0 = tx.i0[x] as number;
+      const x1 = tx.i1[x] as number;
+      const k = pair[x0] as number;
+      if (k < 2 && k === pair[x1]) {
+        out[row + x] = k;
+        continue;
+      }
+      const fx = tx.f[x] as number;
+      const i00 = r0 + x0, i01 = r0 + x1, i10 = r1 + x0, i11 = r1 + x1;
+      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      const ar = (AR[i00] as number) * w00 + (AR[i01] as number) * w01 + (AR[i10] as number) * w10 + (AR[i11] as number) * w11;
+      const ag = (AG[i00] as number) * w00 + (AG[i01] as number) * w01 + (AG[i10] as number) * w10 + (AG[i11] as number) * w11;
+      const ab = (AB[i00] as number) * w00 + (AB[i01] as number) * w01 + (AB[i10] as number) * w10 + (AB[i11] as number) * w11;
+      const b = (BB[i00] as number) * w00 + (BB[i01] as number) * w01 + (BB[i10] as number) * w10 + (BB[i11] as number) * w11;
       const j = (row + x) * 4;
       const v = (ar * (data[j] as number) + ag * (data[j + 1] as number) + ab * (data[j + 2] as number)) / 255 + b;
       out[row + x] = v < 0 ? 0 : v > 1 ? 1 : v;
