@@ -5,6 +5,7 @@
  */
 import { alphaToBytes, CoreError, isCoreError, type EdgeControls, type HintMask, type RgbaImage } from '@cutout/core';
 import {
+  isWireErrorCode,
   parseHostMessage,
   type BackendChoice,
   type ConfigurePayload,
@@ -50,13 +51,10 @@ export interface FrameServerOptions {
   readonly log?: ((message: string, detail?: unknown) => void) | undefined;
 }
 
-const CORE_CODES = new Set<string>([
-  'cancelled', 'invalid_argument', 'unsupported_image', 'image_too_large', 'empty_image', 'hint_size_mismatch', 'model_missing',
-  'model_integrity', 'model_fetch_failed', 'model_invalid_output', 'runtime_unavailable', 'inference_failed', 'gpu_lost', 'io_error', 'disposed',
-]);
+
 
 function toWireError(e: unknown): { code: WireErrorCode; message: string } {
-  if (isCoreError(e) && CORE_CODES.has(e.code)) return { code: e.code, message: e.message };
+  if (isCoreError(e) && isWireErrorCode(e.code)) return { code: e.code, message: e.message };
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 

@@ -9,23 +9,11 @@
 
 export const PROTOCOL_VERSION = 1;
 
+import type { CoreErrorCode } from '@cutout/core';
+
 /** Error codes a reply can carry: the core's codes plus the protocol's own. */
 export type WireErrorCode =
-  | 'cancelled'
-  | 'invalid_argument'
-  | 'unsupported_image'
-  | 'image_too_large'
-  | 'empty_image'
-  | 'hint_size_mismatch'
-  | 'model_missing'
-  | 'model_integrity'
-  | 'model_fetch_failed'
-  | 'model_invalid_output'
-  | 'runtime_unavailable'
-  | 'inference_failed'
-  | 'gpu_lost'
-  | 'io_error'
-  | 'disposed'
+  | CoreErrorCode
   /** Another request is running; the frame runs one at a time. */
   | 'busy'
   /** The request parsed as a message but its method or payload is wrong. */

@@ -22,11 +22,15 @@ import {
 
 export type Parsed<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly reason: string };
 
-export const WIRE_ERROR_CODES: readonly WireErrorCode[] = [
+export const WIRE_ERROR_CODES = [
   'cancelled', 'invalid_argument', 'unsupported_image', 'image_too_large', 'empty_image', 'hint_size_mismatch', 'model_missing',
   'model_integrity', 'model_fetch_failed', 'model_invalid_output', 'runtime_unavailable', 'inference_failed', 'gpu_lost', 'io_error',
   'disposed', 'busy', 'bad_request', 'internal',
-];
+] as const satisfies readonly WireErrorCode[];
+// The runtime list must name every code the type allows (a new CoreErrorCode fails to compile here).
+type Missing = Exclude<WireErrorCode, (typeof WIRE_ERROR_CODES)[number]>;
+const complete: [Missing] extends [never] ? true : Missing = true;
+void complete;
 const STAGES: readonly ProgressStage[] = ['download', 'session', 'preprocess', 'inference', 'refine', 'compose', 'review'];
 
 export function isWireErrorCode(value: unknown): value is WireErrorCode {
