@@ -245,8 +245,12 @@ export class FrameServer {
       } catch (e) {
         const wire = toWireError(e);
         const retryable = wire.code === 'model_fetch_failed' || wire.code === 'model_integrity';
-        if (retryable) this.engine = null; // nothing half-loaded survives: a retry starts clean
-        if (interactive && retryable && wire.code !== 'cancelled' && this.options.ui) {
+        if (retryable) {
+          // Nothing half-loaded survives: a retry starts clean.
+          void this.engine?.dispose();
+          this.engine = null;
+        }
+        if (interactive && retryable && this.options.ui) {
           store.set({ phase: 'error', error: { ...wire, retryable } });
           const again = await this.options.ui.askRetry(wire, controller.signal).catch(() => false);
           if (again && !controller.signal.aborted) continue;
