@@ -107,6 +107,8 @@ function areaBins(src: number, dst: number): { cell: Int32Array; count: Float32A
  * optionally, of a float plane of the same size, down to w × h (w ≤ W, h ≤ H). Each source pixel
  * falls in exactly one cell. Returns interleaved RGB in byte units and the averaged plane.
  */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export function areaAverageRgb(
   data: Uint8Array | Uint8ClampedArray,
   W: number,
@@ -124,6 +126,7 @@ export function areaAverageRgb(
   const acc = new Uint32Array(w * 3);
   const accP = plane ? new Float64Array(w) : undefined;
   const cellX = bx.cell;
+  const words = LITTLE_ENDIAN && (data.byteOffset & 3) === 0 ? new Uint32Array(data.buffer, data.byteOffset, W * H) : null;
   const flush = (cy: number): void => {
     const rowCount = by.count[cy] as number;
     for (let cx = 0; cx < w; cx++) {
@@ -144,12 +147,24 @@ export function areaAverageRgb(
       flush(current);
       current = cy;
     }
-    let j = y * W * 4;
-    for (let x = 0; x < W; x++, j += 4) {
-      const t = (cellX[x] as number) * 3;
-      acc[t] = (acc[t] as number) + (data[j] as number);
-      acc[t + 1] = (acc[t + 1] as number) + (data[j + 1] as number);
-      acc[t + 2] = (acc[t + 2] as number) + (data[j + 2] as number);
+    if (words) {
+      // One 32-bit load per pixel (RGBA little-endian), the bytes split by shifts.
+      const row = y * W;
+      for (let x = 0; x < W; x++) {
+        const t = (cellX[x] as number) * 3;
+        const v = words[row + x] as number;
+        acc[t] = (acc[t] as number) + (v & 255);
+        acc[t + 1] = (acc[t + 1] as number) + ((v >>> 8) & 255);
+        acc[t + 2] = (acc[t + 2] as number) + ((v >>> 16) & 255);
+      }
+    } else {
+      let j = y * W * 4;
+      for (let x = 0; x < W; x++, j += 4) {
+        const t = (cellX[x] as number) * 3;
+        acc[t] = (acc[t] as number) + (data[j] as number);
+        acc[t + 1] = (acc[t + 1] as number) + (data[j + 1] as number);
+        acc[t + 2] = (acc[t + 2] as number) + (data[j + 2] as number);
+      }
     }
     if (accP && plane) {
       const row = y * W;
