@@ -154,7 +154,7 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
     expect(out.ids).toContain('big');
   }, 180_000);
 
-  it('caches verified model bytes where the origin has storage, and re-downloads where it has none', async () => {
+  it('caches verified model bytes in Cache Storage or IndexedDB where the origin has storage, memory where it has none', async () => {
     const { page } = await h.open('src');
     const preload = (): Promise<Reply> =>
       page.evaluate(async (args) => {
@@ -170,6 +170,18 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
     const second = await preload();
     expect(second.result.value.source).toBe('cache-storage');
     expect(h.requests.filter((r) => r.byFrame && r.url.endsWith('.onnx')).length).toBe(before);
+    // Where Cache Storage is missing, IndexedDB keeps the bytes.
+    const idb = await h.open('src', { initScript: 'delete globalThis.caches; delete Window.prototype.caches;' });
+    const viaIdb = (): Promise<Reply> =>
+      idb.page.evaluate(async (args) => {
+        await host.request('configure', { modelBaseUrl: args.base, backend: 'wasm', ...args.small });
+        return host.request('preload');
+      }, { base: h.baseUrl, small: SMALL });
+    expect((await viaIdb()).result.value.source).toBe('network');
+    await idb.page.reload();
+    await idb.page.waitForFunction(() => (window as unknown as { host?: unknown }).host !== undefined);
+    await idb.page.evaluate(() => (host as unknown as { ready: Promise<unknown> }).ready);
+    expect((await viaIdb()).result.value.source).toBe('indexeddb');
     // A sandboxed srcdoc frame has no storage: memory only, so a reopened frame downloads again.
     const sandboxed = await h.open('srcdoc');
     const hello = await sandboxed.page.evaluate(() => host.request('hello'));
