@@ -217,8 +217,15 @@ export class FrameServer {
     return this.engine;
   }
 
+  /** Last progress sent per request and stage: downloads report every network chunk, hosts get ≥ 0.5 % steps. */
+  private lastProgress = { key: '', fraction: -1 };
+
   private progress(id: string, stage: ProgressStage, fraction: number, bytes?: { loadedBytes: number; totalBytes: number }): void {
     const f = Math.min(1, Math.max(0, fraction));
+    const key = `${id}\u0000${stage}`;
+    if (key === this.lastProgress.key && f < 1 && f - this.lastProgress.fraction < 0.005) return;
+    if (key === this.lastProgress.key && f < this.lastProgress.fraction) return; // never backwards within a stage
+    this.lastProgress = { key, fraction: f };
     this.send({ v: 1, kind: 'progress', id, stage, fraction: f, ...(bytes ?? {}) });
     this.options.store.set({ stage, fraction: f, ...(bytes ?? {}) });
   }
