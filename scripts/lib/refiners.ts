@@ -2,7 +2,7 @@
 import { bilinearRefiner, type Refiner } from '@cutout/core';
 import { createMattingRefiner } from '../../shared-core/src/matting/index.js';
 
-const KNOWN = ['bilinear', 'guided', 'matting', 'matting-lowres', 'matting-converged', 'matting-solve'];
+const KNOWN = ['bilinear', 'guided', 'guided-1024', 'matting', 'matting-lowres', 'matting-converged', 'matting-solve'];
 
 export function refinerByName(name: string): Refiner {
   switch (name) {
@@ -10,6 +10,8 @@ export function refinerByName(name: string): Refiner {
       return bilinearRefiner;
     case 'guided': // fast guided filter only, no band solve
       return createMattingRefiner({ solve: false });
+    case 'guided-1024': // the automatic path with the guided filter on a grid of long side ≤ 1024 (the default before)
+      return createMattingRefiner({ guidedMaxSide: 1024 });
     case 'default': // what BackgroundRemover uses when given no refiner
     case 'matting': // defaults: guided filter, band solve only around hints
       return createMattingRefiner();
