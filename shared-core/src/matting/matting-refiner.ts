@@ -1,8 +1,8 @@
 /**
  * The matting refiner ('matting'): replaces bilinear upsampling of the network alpha.
  *
- *   1. work grid: the image scaled so its long side ≤ solveMaxSide when a band solve runs, or
- *      ≤ guidedMaxSide for the guided filter alone (the image itself when smaller);
+ *   1. work grid: the image itself up to solveMaxSide px; larger images scaled to solveMaxSide when
+ *      a band solve runs, or to guidedMaxSide for the guided filter alone;
  *   2. prior: network alpha resampled to the work grid, then a colour guided filter guided by the
  *      photo (He et al. 2013) — edges snap to image edges;
  *   3. band: uncertain pixels of the prior, dilated (./trimap-band.ts), extended around hints;
@@ -39,9 +39,10 @@ export interface MattingOptions {
   /** Long side of the grid the prior, band and solve run on (default 1024); larger images are upsampled with the fast guided filter. */
   readonly solveMaxSide?: number;
   /**
-   * Long side of the grid when only the guided filter runs (automatic mode, default 512). Measured
-   * (scripts/eval-large.ts, alphamatting dev half upscaled ×4 / ×2, and at its own size): 512 vs
-   * 1024 px changes SAD by +0.1 %, MSE −0.2 %, Grad −2 to −3.5 %, and halves the refine time.
+   * Long side of the grid for images larger than solveMaxSide when only the guided filter runs
+   * (automatic mode, default 512). Measured (scripts/eval-large.ts, alphamatting dev half upscaled
+   * ×4 / ×2): 512 vs 1024 px changes SAD by +0.1 %, MSE −0.2 %, Grad −2 to −3.5 %, and halves the
+   * refine time.
    */
   readonly guidedMaxSide?: number;
   /** Guided-filter radius on the work grid, as a fraction of its long side (default 1/256, at least 2 px). */
@@ -154,7 +155,10 @@ export function createMattingRefiner(options: MattingOptions = {}): Refiner {
         }
       };
       const solve = o.solve === true || (o.solve === 'hints' && hints !== undefined);
-      const scale = Math.min(1, (solve ? o.solveMaxSide : o.guidedMaxSide) / Math.max(W, H));
+      // Images up to solveMaxSide are refined at their own size; larger ones on a grid of
+      // solveMaxSide (band solve) or guidedMaxSide (guided filter only), then upsampled guided.
+      const long0 = Math.max(W, H);
+      const scale = long0 <= o.solveMaxSide ? 1 : (solve ? o.solveMaxSide : o.guidedMaxSide) / long0;
       const ww = Math.max(1, Math.round(W * scale));
       const wh = Math.max(1, Math.round(H * scale));
       const full = ww === W && wh === H;
