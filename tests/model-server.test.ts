@@ -1,83 +1,302 @@
-/** The development model server sends what a real model host must: CORS for null origins, types, caching, ranges. */
+/**
+ * The development model server sends what a real model host must: CORS for null origins (errors
+ * included), preflight answers, content types, caching, ETag revalidation, byte ranges, and it
+ * refuses traversal. Uses a temporary models dir (the real models may be absent) and the real
+ * onnxruntime-web dist for /ort/.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:http';
-import { startModelServer, type ModelServer } from '../scripts/lib/model-server.js';
+import { defaultOrtDir, startModelServer, type ModelServer, type ModelServerRequestInfo } from '../scripts/lib/model-server.js';
 
-/** Raw GET without URL normalisation (fetch would resolve `..` before sending). */
-function rawGet(base: string, path: string): Promise<number> {
+const WASM = 'ort-wasm-simd-threaded.jsep.wasm';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** A request sent exactly as written (fetch would normalise `..`, `%2e%2e` and backslashes first). */
+function raw(base: string, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<RawResponse> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
+    const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
     });
     req.on('error', reject);
     req.end();
   });
 }
 
+/** The headers every response carries, success or error. */
+function expectCorsBase(h: Headers): void {
+  expect(h.get('access-control-allow-origin')).toBe('*');
+  expect(h.get('access-control-expose-headers')).toBe('Content-Length, Content-Range, ETag');
+  expect(h.get('cross-origin-resource-policy')).toBe('cross-origin');
+}
+
 describe('model server', () => {
   let dir: string;
+  let pages: string;
   let server: ModelServer;
-  const seen: Array<{ method: string; url: string; status: number }> = [];
-  const model = new Uint8Array(1000).map((_, i) => i & 255);
+  const seen: ModelServerRequestInfo[] = [];
+  const model = new Uint8Array(1000).map((_, i) => (i * 7) & 255);
+  const manifest = JSON.stringify({ id: 'tiny', bytes: 1000 });
+  const ortDir = defaultOrtDir();
+
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutout-models-'));
     await writeFile(join(dir, 'tiny.onnx'), model);
-    await writeFile(join(dir, 'tiny.json'), '{"id":"tiny"}');
-    server = await startModelServer({ port: 0, modelsDir: dir, onRequest: (r) => seen.push(r) });
+    await writeFile(join(dir, 'tiny.json'), manifest);
+    await writeFile(join(dir, 'index.json'), JSON.stringify({ default: 'tiny', models: ['tiny'] }));
+    await writeFile(join(dir, 'notes.txt'), 'not served');
+    await mkdir(join(dir, 'sub'));
+    await writeFile(join(dir, 'sub', 'nested.onnx'), model);
+    pages = await mkdtemp(join(tmpdir(), 'cutout-pages-'));
+    await mkdir(join(pages, 'css'));
+    await writeFile(join(pages, 'index.html'), '<!doctype html><title>t</title>');
+    await writeFile(join(pages, 'css', 'a.css'), 'body{}');
+    await writeFile(join(pages, 'a.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    server = await startModelServer({ port: 0, modelsDir: dir, staticDirs: { '/pages/': pages }, onRequest: (r) => seen.push(r) });
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
     await rm(dir, { recursive: true, force: true });
+    await rm(pages, { recursive: true, force: true });
   });
 
-  it('serves models, manifests and the ORT wasm with CORS, types and caching headers', async () => {
-    const onnx = await fetch(`${server.url}models/tiny.onnx`, { headers: { Origin: 'null' } });
-    expect(onnx.status).toBe(200);
-    expect(onnx.headers.get('access-control-allow-origin')).toBe('*');
-    expect(onnx.headers.get('content-type')).toBe('application/octet-stream');
-    expect(onnx.headers.get('cache-control')).toContain('immutable');
-    expect(onnx.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
-    expect(onnx.headers.get('content-length')).toBe('1000');
-    expect(new Uint8Array(await onnx.arrayBuffer())).toEqual(model);
+  it('listens on an ephemeral 127.0.0.1 port and resolves the ORT dist', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(server.url).not.toBe('http://127.0.0.1:8787/');
+    expect(server.ortDir).toBe(ortDir);
+  });
+
+  it('GET .onnx: CORS, octet-stream, immutable caching, CORP, strong ETag, length, bytes', async () => {
+    const res = await fetch(`${server.url}models/tiny.onnx`, { headers: { Origin: 'null' } });
+    expect(res.status).toBe(200);
+    expectCorsBase(res.headers);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('cache-control')).toBe(IMMUTABLE);
+    expect(res.headers.get('etag')).toMatch(/^"[^"]+"$/);
+    expect(res.headers.get('content-length')).toBe('1000');
+    expect(res.headers.get('accept-ranges')).toBe('bytes');
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(model);
+  });
+
+  it('GET .json manifests and index.json: application/json, no-cache', async () => {
+    for (const name of ['tiny.json', 'index.json']) {
+      const res = await fetch(`${server.url}models/${name}`, { headers: { Origin: 'null' } });
+      expect(res.status).toBe(200);
+      expectCorsBase(res.headers);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json(;|$)/);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('etag')).toMatch(/^"[^"]+"$/);
+      const text = await res.text();
+      expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+      if (name === 'tiny.json') expect(text).toBe(manifest);
+    }
+  });
+
+  it('GET the real ORT .wasm (application/wasm, immutable, streamed whole) and .mjs (text/javascript)', async () => {
+    const size = (await stat(join(ortDir, WASM))).size;
+    const res = await fetch(`${server.url}ort/${WASM}`, { headers: { Origin: 'null' } });
+    expect(res.status).toBe(200);
+    expectCorsBase(res.headers);
+    expect(res.headers.get('content-type')).toBe('application/wasm');
+    expect(res.headers.get('cache-control')).toBe(IMMUTABLE);
+    expect(res.headers.get('etag')).toMatch(/^"[^"]+"$/);
+    expect(res.headers.get('content-length')).toBe(String(size));
+    const body = new Uint8Array(await res.arrayBuffer());
+    expect(body.byteLength).toBe(size);
+    expect([...body.subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]); // \0asm
+    const mjs = await fetch(`${server.url}ort/${WASM.replace(/\.wasm$/, '.mjs')}`);
+    expect(mjs.status).toBe(200);
+    expect(mjs.headers.get('content-type')).toMatch(/^text\/javascript(;|$)/);
+    expect(mjs.headers.get('cache-control')).toBe(IMMUTABLE);
+    await mjs.arrayBuffer();
+  });
+
+  it('serves only allowed names: no other ORT files, no other model-dir files, no listing, no subdirectories', async () => {
+    for (const path of ['/ort/ort.min.js', '/ort/', '/ort', '/models/notes.txt', '/models/', '/models', '/models/sub/nested.onnx', '/models/nope.onnx', '/', '/index.html']) {
+      const res = await raw(server.url, path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers['access-control-allow-origin'], path).toBe('*');
+    }
+  });
+
+  it('static dirs: test pages with their types and no-cache', async () => {
+    const html = await fetch(`${server.url}pages/index.html`);
+    expect(html.status).toBe(200);
+    expectCorsBase(html.headers);
+    expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(html.headers.get('cache-control')).toBe('no-cache');
+    expect(await html.text()).toContain('<title>t</title>');
+    const css = await fetch(`${server.url}pages/css/a.css`);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css(;|$)/);
+    await css.arrayBuffer();
+    const png = await fetch(`${server.url}pages/a.png`);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(png.headers.get('cache-control')).toBe('no-cache');
+    await png.arrayBuffer();
+  });
+
+  it('answers a CORS preflight from a null origin with 204', async () => {
+    const res = await fetch(`${server.url}models/tiny.onnx`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'null', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range' },
+    });
+    expect(res.status).toBe(204);
+    expectCorsBase(res.headers);
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET, HEAD, OPTIONS');
+    expect(res.headers.get('access-control-allow-headers')).toBe('Range, Content-Type');
+    expect(res.headers.get('access-control-max-age')).toBe('86400');
+    expect((await res.arrayBuffer()).byteLength).toBe(0);
+  });
+
+  it('revalidates with If-None-Match → 304 (no body), other tags → 200', async () => {
+    const first = await fetch(`${server.url}models/tiny.onnx`);
+    const etag = first.headers.get('etag') ?? '';
+    await first.arrayBuffer();
+    for (const tag of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const res = await raw(server.url, '/models/tiny.onnx', 'GET', { 'If-None-Match': tag });
+      expect(res.status, tag).toBe(304);
+      expect(res.body.length).toBe(0);
+      expect(res.headers['etag']).toBe(etag);
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+    }
+    const other = await fetch(`${server.url}models/tiny.onnx`, { headers: { 'If-None-Match': '"nope"' } });
+    expect(other.status).toBe(200);
+    await other.arrayBuffer();
     const json = await fetch(`${server.url}models/tiny.json`);
-    expect(json.headers.get('content-type')).toContain('application/json');
-    expect(json.headers.get('cache-control')).toBe('no-cache');
-    const wasm = await fetch(`${server.url}ort/ort-wasm-simd-threaded.jsep.wasm`, { method: 'HEAD' });
-    expect(wasm.status).toBe(200);
+    await json.text();
+    expect((await fetch(`${server.url}models/tiny.json`, { headers: { 'If-None-Match': json.headers.get('etag') ?? '' } })).status).toBe(304);
+  });
+
+  it('serves single byte ranges with 206 and Content-Range; 416 when unsatisfiable', async () => {
+    const cases: Array<[string, number, number]> = [
+      ['bytes=10-19', 10, 19],
+      ['bytes=990-', 990, 999],
+      ['bytes=995-5000', 995, 999],
+      ['bytes=-5', 995, 999],
+      ['bytes=0-0', 0, 0],
+    ];
+    for (const [range, a, b] of cases) {
+      const res = await fetch(`${server.url}models/tiny.onnx`, { headers: { Range: range, Origin: 'null' } });
+      expect(res.status, range).toBe(206);
+      expectCorsBase(res.headers);
+      expect(res.headers.get('content-range')).toBe(`bytes ${a}-${b}/1000`);
+      expect(res.headers.get('content-length')).toBe(String(b - a + 1));
+      expect(res.headers.get('cache-control')).toBe(IMMUTABLE);
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(model.subarray(a, b + 1));
+    }
+    for (const range of ['bytes=1000-', 'bytes=5000-6000', 'bytes=-0']) {
+      const res = await fetch(`${server.url}models/tiny.onnx`, { headers: { Range: range } });
+      expect(res.status, range).toBe(416);
+      expect(res.headers.get('content-range')).toBe('bytes */1000');
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      await res.arrayBuffer();
+    }
+    // Not a single byte range: ignored, the whole file.
+    const multi = await fetch(`${server.url}models/tiny.onnx`, { headers: { Range: 'bytes=0-1,5-6' } });
+    expect(multi.status).toBe(200);
+    expect((await multi.arrayBuffer()).byteLength).toBe(1000);
+  });
+
+  it('HEAD sends the GET headers and no body', async () => {
+    const res = await raw(server.url, '/models/tiny.onnx', 'HEAD', { Origin: 'null' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-length']).toBe('1000');
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['etag']).toMatch(/^"[^"]+"$/);
+    expect(res.body.length).toBe(0);
+    const wasm = await fetch(`${server.url}ort/${WASM}`, { method: 'HEAD' });
     expect(wasm.headers.get('content-type')).toBe('application/wasm');
     expect(Number(wasm.headers.get('content-length'))).toBeGreaterThan(1e6);
     expect((await wasm.arrayBuffer()).byteLength).toBe(0);
   });
 
-  it('answers preflight, ETag revalidation and byte ranges', async () => {
-    const pre = await fetch(`${server.url}models/tiny.onnx`, { method: 'OPTIONS', headers: { Origin: 'null', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'range' } });
-    expect(pre.status).toBe(204);
-    expect(pre.headers.get('access-control-allow-methods')).toContain('GET');
-    expect(pre.headers.get('access-control-allow-headers')).toContain('Range');
-    const first = await fetch(`${server.url}models/tiny.onnx`);
-    const etag = first.headers.get('etag')!;
-    await first.arrayBuffer();
-    expect((await fetch(`${server.url}models/tiny.onnx`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
-    const part = await fetch(`${server.url}models/tiny.onnx`, { headers: { Range: 'bytes=10-19' } });
-    expect(part.status).toBe(206);
-    expect(part.headers.get('content-range')).toBe('bytes 10-19/1000');
-    expect(new Uint8Array(await part.arrayBuffer())).toEqual(model.subarray(10, 20));
-    expect((await fetch(`${server.url}models/tiny.onnx`, { headers: { Range: 'bytes=5000-' } })).status).toBe(416);
+  it('refuses path traversal (raw, encoded, backslash, NUL) with 400/404 and never leaks files', async () => {
+    const pkg = await readFile(join(import.meta.dirname, '..', 'package.json'), 'utf8');
+    const attempts = [
+      '/models/../package.json',
+      '/models/%2e%2e/package.json',
+      '/models/%2E%2E/%2E%2E/package.json',
+      '/models/..%2fpackage.json',
+      '/ort/..%2fpackage.json',
+      '/ort/..%2f..%2f..%2fpackage.json',
+      '/models/..\\package.json',
+      '/models/..%5Cpackage.json',
+      '/models/%5c..%5c..%5cpackage.json',
+      '/models/tiny.onnx%00.json',
+      '/models/%00tiny.json',
+      '/models/%zz.json',
+      '/models/%2fetc%2fpasswd',
+      '/pages/../../package.json',
+      '/pages/%2e%2e/%2e%2e/package.json',
+      '/pages/..%2f..%2fpackage.json',
+      '/pages//etc/passwd',
+      '/pages/%2fetc%2fpasswd',
+    ];
+    for (const path of attempts) {
+      const res = await raw(server.url, path);
+      expect([400, 404], path).toContain(res.status);
+      expect(res.headers['access-control-allow-origin'], path).toBe('*');
+      expect(res.body.toString(), path).not.toContain(pkg.slice(0, 40));
+    }
+    // fetch normalises `..` away before sending: it asks for /package.json, which is not served.
+    expect((await fetch(`${server.url}models/../package.json`)).status).toBe(404);
   });
 
-  it('refuses traversal, unknown files and other methods, still with CORS', async () => {
-    for (const path of ['/models/../package.json', '/models/%2e%2e/package.json', '/ort/..%2fpackage.json', '/models/..%5Cpackage.json', '/models/%00.json', '/models/', '/index.html']) {
-      expect(await rawGet(server.url, path), path).toBeGreaterThanOrEqual(400);
-    }
-    const missing = await fetch(`${server.url}models/nope.onnx`);
+  it('unknown files are 404 with CORS; other methods 405 with CORS and Allow', async () => {
+    const missing = await fetch(`${server.url}models/nope.onnx`, { headers: { Origin: 'null' } });
     expect(missing.status).toBe(404);
-    expect(missing.headers.get('access-control-allow-origin')).toBe('*');
-    expect((await fetch(`${server.url}models/tiny.onnx`, { method: 'POST', body: 'x' })).status).toBe(405);
-    expect(seen.some((r) => r.status === 405 && r.method === 'POST')).toBe(true);
+    expectCorsBase(missing.headers);
+    await missing.arrayBuffer();
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+      const res = await fetch(`${server.url}models/tiny.onnx`, { method, body: 'x' });
+      expect(res.status, method).toBe(405);
+      expectCorsBase(res.headers);
+      expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+      await res.arrayBuffer();
+    }
+  });
+
+  it('reports every request to onRequest (method, url, origin, status)', async () => {
+    seen.length = 0;
+    const sent: Array<[string, string, string | undefined, number]> = [
+      ['GET', '/models/tiny.json', 'null', 200],
+      ['HEAD', '/models/tiny.onnx', undefined, 200],
+      ['OPTIONS', '/models/tiny.onnx', 'null', 204],
+      ['GET', '/models/missing.onnx', 'null', 404],
+      ['POST', '/models/tiny.onnx', undefined, 405],
+      ['GET', '/models/..%2fpackage.json', undefined, 400],
+    ];
+    for (const [method, path, origin] of sent) await raw(server.url, path, method, origin ? { Origin: origin } : {});
+    const range = await fetch(`${server.url}models/tiny.onnx`, { headers: { Range: 'bytes=0-9' } });
+    await range.arrayBuffer();
+    expect(seen).toEqual([
+      ...sent.map(([method, url, origin, status]) => ({ method, url, status, ...(origin ? { origin } : {}) })),
+      expect.objectContaining({ method: 'GET', url: '/models/tiny.onnx', status: 206 }),
+    ]);
+  });
+
+  it('latencyMs delays each response; close() stops the server', async () => {
+    const slow = await startModelServer({ port: 0, modelsDir: dir, latencyMs: 150 });
+    const t0 = performance.now();
+    const res = await fetch(`${slow.url}models/tiny.json`);
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    await slow.close();
+    await slow.close(); // idempotent
+    await expect(fetch(`${slow.url}models/tiny.json`)).rejects.toThrow();
   });
 });

@@ -1,189 +1,300 @@
 /**
- * A static server for the prepared models and onnxruntime-web's .wasm, with the headers a real
- * model host needs for a null-origin frame (Figma's UI iframe): CORS `*` on every response,
- * `application/wasm` for streaming compilation, long-lived immutable caching for content-addressed
- * files, no-cache for manifests, ETag/304, byte ranges. Also serves test pages (staticDirs).
+ * A static server for the prepared models and onnxruntime-web's .wasm/.mjs, with the headers a real
+ * model host needs for a null-origin frame (Figma's UI iframe): CORS `*` on every response (errors
+ * too), preflight answers, `application/wasm` for streaming compilation, long-lived immutable
+ * caching for content-addressed files, no-cache for manifests, strong ETag/304, single byte ranges.
+ * Also serves test pages and fixtures (staticDirs). Files are streamed, never read whole.
+ *
+ *   /models/<file>  modelsDir: only existing *.json and *.onnx, flat, no listing
+ *   /ort/<file>     onnxruntime-web's dist: only ort-wasm-*.wasm and ort-wasm-*.mjs
+ *   <prefix><path>  staticDirs[prefix]: any file below the directory
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface ModelServerRequestInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly origin?: string;
+  readonly status: number;
+}
 
 export interface ModelServerOptions {
+  /** 0 = an ephemeral port; default 8787. */
   readonly port?: number;
+  /** Default '127.0.0.1'. */
   readonly host?: string;
   readonly modelsDir: string;
+  /** onnxruntime-web's dist directory; default: resolved from shared-core (see defaultOrtDir). */
   readonly ortDir?: string;
   /** URL prefix ('/frame/') → directory, for pages and test fixtures. */
   readonly staticDirs?: Readonly<Record<string, string>>;
-  readonly onRequest?: (info: { method: string; url: string; origin: string | undefined; status: number }) => void;
+  /** Called once per request, when its status is decided (before the body is sent). */
+  readonly onRequest?: (info: ModelServerRequestInfo) => void;
   /** Delay before each response (tests of progress and cancel). */
   readonly latencyMs?: number;
 }
 
 export interface ModelServer {
+  /** Base URL ending in '/', e.g. http://127.0.0.1:8787/ */
   readonly url: string;
+  /** The ORT directory served under /ort/ (null when onnxruntime-web was not found). */
+  readonly ortDir: string | null;
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
+const TYPES: Readonly<Record<string, string>> = {
   '.wasm': 'application/wasm',
   '.mjs': 'text/javascript; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
   '.onnx': 'application/octet-stream',
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
   '.jpeg': 'image/jpeg',
-  '.rgba': 'application/octet-stream',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
 };
-const IMMUTABLE = new Set(['.onnx', '.wasm', '.mjs']);
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const ORT_PROBE = 'ort-wasm-simd-threaded.jsep.wasm';
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export function defaultOrtDir(root: string): string {
-  const require = createRequire(join(root, 'shared-core', 'package.json'));
-  return dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
+/** onnxruntime-web's dist directory: as shared-core resolves it, else the usual node_modules places. */
+export function defaultOrtDir(root: string = REPO_ROOT): string {
+  try {
+    const require = createRequire(join(root, 'shared-core', 'package.json'));
+    return dirname(require.resolve(`onnxruntime-web/${ORT_PROBE}`));
+  } catch {
+    for (const dir of [join(root, 'shared-core', 'node_modules', 'onnxruntime-web', 'dist'), join(root, 'node_modules', 'onnxruntime-web', 'dist')]) {
+      if (existsSync(join(dir, ORT_PROBE))) return dir;
+    }
+  }
+  throw new Error(`onnxruntime-web not found (looked for ${ORT_PROBE} from ${join(root, 'shared-core')}); run npm install`);
 }
 
-/** The file a URL path maps to, or null (unknown prefix, traversal, disallowed name). */
-function mapPath(pathname: string, options: ModelServerOptions, ortDir: string): { file: string; immutable: boolean } | null {
+interface Mount {
+  readonly prefix: string;
+  readonly dir: string;
+  /** Flat mounts allow one path segment matching `name`; others any path below dir. */
+  readonly name?: RegExp;
+  readonly cache: (file: string) => string;
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number) {
+    super(String(status));
+  }
+}
+
+/** The file a request path maps to; throws HttpError(400) for traversal, (404) for anything not served. */
+function mapPath(rawPath: string, mounts: readonly Mount[]): { file: string; cache: string } {
+  if (!rawPath.startsWith('/')) throw new HttpError(400);
   let decoded: string;
   try {
-    decoded = decodeURIComponent(pathname);
+    decoded = decodeURIComponent(rawPath);
   } catch {
-    return null;
+    throw new HttpError(400);
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const mounts: Array<[string, string, (name: string) => boolean]> = [
-    ['/models/', options.modelsDir, (n) => /^[\w.-]+\.(json|onnx)$/.test(n)],
-    ['/ort/', ortDir, (n) => /^ort-wasm-[\w.-]+\.(wasm|mjs)$/.test(n)],
-    ...Object.entries(options.staticDirs ?? {}).map(([prefix, dir]): [string, string, (n: string) => boolean] => [prefix, dir, () => true]),
-  ];
-  for (const [prefix, dir, allowed] of mounts) {
-    if (!decoded.startsWith(prefix)) continue;
-    const rest = decoded.slice(prefix.length);
-    if (rest.split('/').some((part) => part === '..' || part === '.') || !allowed(rest.split('/').at(-1) ?? '')) return null;
-    const base = resolve(dir);
-    const file = resolve(base, rest);
-    if (!file.startsWith(base + sep)) return null;
-    return { file, immutable: prefix === '/models/' || prefix === '/ort/' ? IMMUTABLE.has(extname(file)) : false };
+  if (decoded.includes('\0') || decoded.includes('\\') || rawPath.includes('\\')) throw new HttpError(400);
+  if (decoded.split('/').some((part) => part === '..' || part === '.')) throw new HttpError(400);
+  for (const mount of mounts) {
+    if (!decoded.startsWith(mount.prefix)) continue;
+    const parts = decoded.slice(mount.prefix.length).split('/');
+    if (parts.some((part) => part === '')) throw new HttpError(404); // directories, '//'
+    if (mount.name && (parts.length !== 1 || !mount.name.test(parts[0] ?? ''))) throw new HttpError(404);
+    const base = resolve(mount.dir);
+    const file = resolve(base, ...parts);
+    if (!file.startsWith(base + sep)) throw new HttpError(400);
+    return { file, cache: mount.cache(file) };
   }
-  return null;
+  throw new HttpError(404);
 }
 
-function baseHeaders(res: ServerResponse): void {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, ETag');
-  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+/** If-None-Match matches (weak comparison, '*' or a list). */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const strip = (t: string): string => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => strip(t) === etag);
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: ModelServerOptions, ortDir: string): Promise<number> {
-  baseHeaders(res);
-  const method = req.method ?? 'GET';
-  if (method === 'OPTIONS') {
-    res.writeHead(204, {
-      'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-      'Access-Control-Allow-Headers': 'Range, Content-Type',
-      'Access-Control-Max-Age': '86400',
-    });
-    res.end();
-    return 204;
+type RangeResult = { readonly start: number; readonly end: number } | 'unsatisfiable' | null;
+
+/** A single `bytes=a-b` / `bytes=a-` / `bytes=-n` range; null (serve whole) when absent or not a single byte range. */
+function parseRange(header: string | undefined, size: number): RangeResult {
+  if (!header) return null;
+  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header);
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
   }
-  if (method !== 'GET' && method !== 'HEAD') {
-    res.writeHead(405, { Allow: 'GET, HEAD, OPTIONS', 'Content-Type': 'text/plain' });
-    res.end('method not allowed\n');
-    return 405;
-  }
-  const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-  const mapped = mapPath(pathname, options, ortDir);
-  const info = mapped ? await stat(mapped.file).catch(() => null) : null;
-  if (!mapped || !info || !info.isFile()) {
-    res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache' });
-    res.end('not found\n');
-    return 404;
-  }
-  const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
-  res.setHeader('Content-Type', TYPES[extname(mapped.file)] ?? 'application/octet-stream');
-  res.setHeader('Cache-Control', mapped.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-  res.setHeader('ETag', etag);
-  res.setHeader('Accept-Ranges', 'bytes');
-  if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304);
-    res.end();
-    return 304;
-  }
-  let start = 0;
-  let end = info.size - 1;
-  let status = 200;
-  const range = req.headers.range;
-  if (range) {
-    const m = /^bytes=(\d*)-(\d*)$/.exec(range);
-    const a = m?.[1] ? Number(m[1]) : NaN;
-    const b = m?.[2] ? Number(m[2]) : NaN;
-    if (m && !Number.isNaN(a)) {
-      start = a;
-      end = Number.isNaN(b) ? info.size - 1 : Math.min(b, info.size - 1);
-    } else if (m && !Number.isNaN(b)) {
-      start = Math.max(0, info.size - b);
-    }
-    if (!m || start > end || start >= info.size) {
-      res.writeHead(416, { 'Content-Range': `bytes */${info.size}` });
-      res.end();
-      return 416;
-    }
-    status = 206;
-    res.setHeader('Content-Range', `bytes ${start}-${end}/${info.size}`);
-  }
-  res.setHeader('Content-Length', String(end - start + 1));
-  res.writeHead(status);
-  if (method === 'HEAD' || info.size === 0) {
-    res.end();
-    return status;
-  }
-  await new Promise<void>((done) => {
-    const stream = createReadStream(mapped.file, { start, end });
-    stream.on('error', () => {
-      res.destroy();
-      done();
-    });
-    res.on('close', () => {
-      stream.destroy();
-      done();
-    });
-    stream.pipe(res);
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (m[2] !== '' && Number(m[2]) < start) return null; // invalid range: ignored (RFC 9110 §14.1.1)
+  if (start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
+function openStream(file: string, start: number, end: number): Promise<ReadStream> {
+  return new Promise((ok, fail) => {
+    const stream = createReadStream(file, { start, end });
+    stream.once('open', () => ok(stream));
+    stream.once('error', fail);
   });
-  return status;
 }
 
 export async function startModelServer(options: ModelServerOptions): Promise<ModelServer> {
-  const ortDir = options.ortDir ?? defaultOrtDir(resolve(dirname(new URL(import.meta.url).pathname), '..', '..'));
+  let ortDir: string | null = options.ortDir ?? null;
+  if (ortDir === null) {
+    try {
+      ortDir = defaultOrtDir();
+    } catch {
+      ortDir = null;
+    }
+  }
+  const mounts: Mount[] = [
+    { prefix: '/models/', dir: options.modelsDir, name: /^[A-Za-z0-9][\w.-]*\.(json|onnx)$/, cache: (f) => (extname(f) === '.onnx' ? IMMUTABLE : 'no-cache') },
+    ...(ortDir !== null ? [{ prefix: '/ort/', dir: ortDir, name: /^ort-wasm-[\w.-]+\.(wasm|mjs)$/, cache: () => IMMUTABLE }] : []),
+    ...Object.entries(options.staticDirs ?? {}).map(([prefix, dir]): Mount => ({
+      prefix: `${prefix.startsWith('/') ? '' : '/'}${prefix}${prefix.endsWith('/') ? '' : '/'}`,
+      dir,
+      cache: () => 'no-cache',
+    })),
+  ];
+  mounts.sort((a, b) => b.prefix.length - a.prefix.length); // most specific first
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, send: (status: number, headers?: OutgoingHttpHeaders) => void): Promise<void> => {
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      send(204, {
+        'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+        'Access-Control-Allow-Headers': 'Range, Content-Type',
+        'Access-Control-Max-Age': '86400',
+        'Content-Length': '0',
+      });
+      res.end();
+      return;
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      send(405, { Allow: 'GET, HEAD, OPTIONS', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end('method not allowed\n');
+      return;
+    }
+    const rawUrl = req.url ?? '/';
+    const cut = rawUrl.search(/[?#]/);
+    const { file, cache } = mapPath(cut < 0 ? rawUrl : rawUrl.slice(0, cut), mounts);
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) throw new HttpError(404);
+
+    const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    const headers: OutgoingHttpHeaders = {
+      'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Cache-Control': cache,
+      ETag: etag,
+      'Last-Modified': info.mtime.toUTCString(),
+      'Accept-Ranges': 'bytes',
+    };
+    if (etagMatches(req.headers['if-none-match'], etag)) {
+      send(304, headers);
+      res.end();
+      return;
+    }
+    const ifRange = req.headers['if-range'];
+    const range = ifRange === undefined || (typeof ifRange === 'string' && ifRange.trim() === etag) ? parseRange(req.headers.range, info.size) : null;
+    if (range === 'unsatisfiable') {
+      send(416, { 'Content-Range': `bytes */${info.size}`, 'Cache-Control': 'no-store', 'Content-Length': '0' });
+      res.end();
+      return;
+    }
+    const start = range?.start ?? 0;
+    const end = range?.end ?? info.size - 1;
+    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${info.size}`;
+    headers['Content-Length'] = String(end - start + 1);
+    if (method === 'HEAD' || info.size === 0) {
+      send(range ? 206 : 200, headers);
+      res.end();
+      return;
+    }
+    const stream = await openStream(file, start, end); // before headers: an unreadable file is still a clean 404/500
+    if (res.destroyed) {
+      stream.destroy();
+      return;
+    }
+    send(range ? 206 : 200, headers);
+    await new Promise<void>((done) => {
+      stream.on('error', (e) => res.destroy(e));
+      res.on('close', () => {
+        stream.destroy();
+        done();
+      });
+      stream.pipe(res);
+    });
+  };
+
   const server = createServer((req, res) => {
+    let reported = false;
+    const origin = req.headers.origin;
+    const send = (status: number, headers: OutgoingHttpHeaders = {}): void => {
+      if (!reported) {
+        reported = true;
+        options.onRequest?.({ method: req.method ?? '', url: req.url ?? '', ...(typeof origin === 'string' ? { origin } : {}), status });
+      }
+      res.writeHead(status, {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Expose-Headers': 'Content-Length, Content-Range, ETag',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+        'X-Content-Type-Options': 'nosniff',
+        ...headers,
+      });
+    };
+    const fail = (e: unknown): void => {
+      const status = e instanceof HttpError ? e.status : 500;
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const body = status === 400 ? 'bad request\n' : status === 404 ? 'not found\n' : 'internal error\n';
+      send(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
     const run = async (): Promise<void> => {
       if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-      const status = await handle(req, res, options, ortDir).catch(() => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-        return 500;
-      });
-      const origin = req.headers.origin;
-      options.onRequest?.({ method: req.method ?? '', url: req.url ?? '', origin: typeof origin === 'string' ? origin : undefined, status });
+      if (res.destroyed) return;
+      await handle(req, res, send);
     };
-    void run();
+    run().catch(fail);
   });
+
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => ok());
+    server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => {
+      server.off('error', fail);
+      ok();
+    });
   });
-  const { port, address } = server.address() as AddressInfo;
+  const { port, address, family } = server.address() as AddressInfo;
+  const shown = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  const hostPart = family === 'IPv6' || shown.includes(':') ? `[${shown}]` : shown;
+  let closing: Promise<void> | null = null;
   return {
-    url: `http://${address}:${port}/`,
+    url: `http://${hostPart}:${port}/`,
+    ortDir,
     close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
+      (closing ??= new Promise<void>((done) => {
         server.close(() => done());
-      }),
+        server.closeAllConnections();
+      })),
   };
 }
