@@ -49,15 +49,30 @@ function openDb(): Promise<IDBDatabase> {
   });
 }
 
-function idbRequest<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+/**
+ * Runs `run` in one transaction; resolves with what `result` returns once the transaction has
+ * committed (so a put is durable before the caller goes on), rejects if it aborts.
+ */
+function idbTransaction<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => () => T): Promise<T> {
   return openDb().then(
     (db) =>
       new Promise<T>((resolve, reject) => {
         const tx = db.transaction(STORE, mode);
-        const request = run(tx.objectStore(STORE));
+        let result: () => T;
+        try {
+          result = run(tx.objectStore(STORE));
+        } catch (e) {
+          db.close();
+          reject(e);
+          return;
+        }
         tx.oncomplete = () => {
           db.close();
-          resolve(request.result);
+          try {
+            resolve(result());
+          } catch (e) {
+            reject(e);
+          }
         };
         tx.onerror = tx.onabort = () => {
           db.close();
@@ -67,18 +82,66 @@ function idbRequest<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) =>
   );
 }
 
+/**
+ * Chromium refuses IndexedDB values above ~127 MiB ("The serialized keys and/or value are too
+ * large", Chromium 156: max 133,169,152 bytes), and the fp32 model is 176 MB: bytes are stored in
+ * parts of this size under `<sha256>/<i>`, with a record `<sha256>` = { bytes, parts } written in
+ * the same transaction.
+ */
+export const IDB_PART_BYTES = 32 * 1024 * 1024;
+
+interface IdbEntry {
+  readonly bytes: number;
+  readonly parts: number;
+}
+
+function isIdbEntry(v: unknown): v is IdbEntry {
+  return typeof v === 'object' && v !== null && Number.isSafeInteger((v as IdbEntry).bytes) && Number.isSafeInteger((v as IdbEntry).parts);
+}
+
+const partKey = (sha256: string, i: number): string => `${sha256}/${i}`;
+/** All part keys of one entry (`/` sorts before every digit, `0` after). */
+const partRange = (sha256: string): IDBKeyRange => IDBKeyRange.bound(`${sha256}/`, `${sha256}0`, false, true);
+
 function indexedDbCache(): AssetCache {
   return {
     kind: 'indexeddb',
     async get(sha256) {
-      const value: unknown = await idbRequest('readonly', (s) => s.get(sha256));
-      return value instanceof Uint8Array ? value : null;
+      const entry: unknown = await idbTransaction('readonly', (s) => {
+        const r = s.get(sha256);
+        return () => r.result as unknown;
+      });
+      if (!isIdbEntry(entry)) return null;
+      const parts = await idbTransaction('readonly', (s) => {
+        const requests: IDBRequest[] = [];
+        for (let i = 0; i < entry.parts; i++) requests.push(s.get(partKey(sha256, i)));
+        return () => requests.map((r) => r.result as unknown);
+      });
+      const out = new Uint8Array(entry.bytes);
+      let offset = 0;
+      for (const part of parts) {
+        if (!(part instanceof Uint8Array) || offset + part.length > entry.bytes) return null;
+        out.set(part, offset);
+        offset += part.length;
+      }
+      return offset === entry.bytes ? out : null;
     },
     async put(sha256, bytes) {
-      await idbRequest('readwrite', (s) => s.put(bytes, sha256));
+      await idbTransaction('readwrite', (s) => {
+        s.delete(partRange(sha256));
+        const parts = Math.ceil(bytes.length / IDB_PART_BYTES);
+        // slice, not subarray: a view would be stored with its whole underlying buffer.
+        for (let i = 0; i < parts; i++) s.put(bytes.slice(i * IDB_PART_BYTES, (i + 1) * IDB_PART_BYTES), partKey(sha256, i));
+        s.put({ bytes: bytes.length, parts } satisfies IdbEntry, sha256);
+        return () => undefined;
+      });
     },
     async delete(sha256) {
-      await idbRequest('readwrite', (s) => s.delete(sha256));
+      await idbTransaction('readwrite', (s) => {
+        s.delete(sha256);
+        s.delete(partRange(sha256));
+        return () => undefined;
+      });
     },
   };
 }
