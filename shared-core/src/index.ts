@@ -10,5 +10,5 @@ export { bilinearRefiner, clampUnit, type Refiner, type RefineInput } from './re
 export { composeCutout, subjectBounds, CROP_THRESHOLD, type ComposeOptions, type Rect, type Rgb } from './compose.js';
 export { BackgroundRemover, type CutoutOptions, type CutoutResult, type MatteResult, type RemoverOptions, type RunOptions } from './pipeline.js';
 export { parseColour } from './colour.js';
-export { decontaminate, DECONTAMINATE_MAX_PIXELS } from './decontaminate.js';
+export { decontaminate, DECONTAMINATE_GRID_PIXELS, DECONTAMINATE_MAX_PIXELS, type DecontaminateOptions } from './decontaminate.js';
 export * from './matting/index.js';

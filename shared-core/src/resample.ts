@@ -140,6 +140,12 @@ export function areaAverageRgb(
     acc.fill(0);
     accP?.fill(0);
   };
+  // Source columns of each cell: [colStart[cx], colStart[cx + 1]). Sums run per cell in locals.
+  const colStart = new Int32Array(w + 1);
+  for (let cx = 0, x = 0; cx <= w; cx++) {
+    while (x < W && (cellX[x] as number) < cx) x++;
+    colStart[cx] = x;
+  }
   let current = 0;
   for (let y = 0; y < H; y++) {
     const cy = by.cell[y] as number;
@@ -147,30 +153,36 @@ export function areaAverageRgb(
       flush(current);
       current = cy;
     }
-    if (words) {
-      // One 32-bit load per pixel (RGBA little-endian), the bytes split by shifts.
-      const row = y * W;
-      for (let x = 0; x < W; x++) {
-        const t = (cellX[x] as number) * 3;
-        const v = words[row + x] as number;
-        acc[t] = (acc[t] as number) + (v & 255);
-        acc[t + 1] = (acc[t + 1] as number) + ((v >>> 8) & 255);
-        acc[t + 2] = (acc[t + 2] as number) + ((v >>> 16) & 255);
+    const row = y * W;
+    for (let cx = 0; cx < w; cx++) {
+      const xs = colStart[cx] as number;
+      const xe = colStart[cx + 1] as number;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      if (words) {
+        // One 32-bit load per pixel (RGBA little-endian), the bytes split by shifts.
+        for (let x = row + xs; x < row + xe; x++) {
+          const v = words[x] as number;
+          r += v & 255;
+          g += (v >>> 8) & 255;
+          b += (v >>> 16) & 255;
+        }
+      } else {
+        for (let x = row + xs; x < row + xe; x++) {
+          r += data[x * 4] as number;
+          g += data[x * 4 + 1] as number;
+          b += data[x * 4 + 2] as number;
+        }
       }
-    } else {
-      let j = y * W * 4;
-      for (let x = 0; x < W; x++, j += 4) {
-        const t = (cellX[x] as number) * 3;
-        acc[t] = (acc[t] as number) + (data[j] as number);
-        acc[t + 1] = (acc[t + 1] as number) + (data[j + 1] as number);
-        acc[t + 2] = (acc[t + 2] as number) + (data[j + 2] as number);
-      }
-    }
-    if (accP && plane) {
-      const row = y * W;
-      for (let x = 0; x < W; x++) {
-        const t = cellX[x] as number;
-        accP[t] = (accP[t] as number) + (plane[row + x] as number);
+      const t = cx * 3;
+      acc[t] = (acc[t] as number) + r;
+      acc[t + 1] = (acc[t + 1] as number) + g;
+      acc[t + 2] = (acc[t + 2] as number) + b;
+      if (accP && plane) {
+        let sp = 0;
+        for (let x = row + xs; x < row + xe; x++) sp += plane[x] as number;
+        accP[cx] = (accP[cx] as number) + sp;
       }
     }
   }

@@ -10,25 +10,34 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number, dst:
     dst.set(src.subarray(0, w * h));
     return;
   }
-  // Horizontal pass into dst (sums, not means).
+  // Horizontal pass into dst (sums, not means): left border, interior, right border, no branches inside.
   for (let y = 0; y < h; y++) {
     const row = y * w;
     let acc = 0;
     const lim = Math.min(r, w - 1);
     for (let x = 0; x <= lim; x++) acc += src[row + x] as number;
-    for (let x = 0; x < w; x++) {
+    const leftEnd = Math.min(w, r); // x < leftEnd: nothing leaves the window yet (x − r < 0)
+    const rightStart = Math.max(leftEnd, w - r - 1); // x ≥ rightStart: nothing enters any more (x + r + 1 ≥ w)
+    let x = 0;
+    for (; x < leftEnd; x++) {
       dst[row + x] = acc;
-      const add = x + r + 1;
-      const sub = x - r;
-      if (add < w) acc += src[row + add] as number;
-      if (sub >= 0) acc -= src[row + sub] as number;
+      if (x + r + 1 < w) acc += src[row + x + r + 1] as number;
+    }
+    for (; x < rightStart; x++) {
+      dst[row + x] = acc;
+      acc += (src[row + x + r + 1] as number) - (src[row + x - r] as number);
+    }
+    for (; x < w; x++) {
+      dst[row + x] = acc;
+      if (x + r + 1 < w) acc += src[row + x + r + 1] as number;
+      acc -= src[row + x - r] as number;
     }
   }
   // Vertical pass with a rolling accumulator row; normalise by the clipped window area.
   const acc = rowTmp && rowTmp.length >= w ? rowTmp : new Float64Array(w);
   acc.fill(0, 0, w);
-  const colCount = new Float64Array(w);
-  for (let x = 0; x < w; x++) colCount[x] = Math.min(w - 1, x + r) - Math.max(0, x - r) + 1;
+  const colInv = new Float64Array(w);
+  for (let x = 0; x < w; x++) colInv[x] = 1 / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1);
   const limY = Math.min(r, h - 1);
   for (let y = 0; y <= limY; y++) {
     const row = y * w;
@@ -38,10 +47,10 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number, dst:
   const ring = new Float32Array((r + 1) * w);
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    const rows = Math.min(h - 1, y + r) - Math.max(0, y - r) + 1;
+    const rowInv = 1 / (Math.min(h - 1, y + r) - Math.max(0, y - r) + 1);
     // Save the horizontal sums of row y before overwriting it (needed when it leaves the window).
     ring.set(dst.subarray(row, row + w), (y % (r + 1)) * w);
-    for (let x = 0; x < w; x++) dst[row + x] = (acc[x] as number) / (rows * (colCount[x] as number));
+    for (let x = 0; x < w; x++) dst[row + x] = (acc[x] as number) * rowInv * (colInv[x] as number);
     const add = y + r + 1;
     const sub = y - r;
     if (add < h) {

@@ -25,8 +25,30 @@ export interface ForegroundOptions {
 
 const DELTA = 1 / 512;
 
+/** Foreground and background colours as interleaved RGB floats in [0, 1], at the image's size. */
+export interface ForegroundBackground {
+  readonly width: number;
+  readonly height: number;
+  readonly foreground: Float32Array;
+  readonly background: Float32Array;
+}
+
 /** Foreground colours (RGBA bytes; alpha copied from the photo) such that αF + (1−α)B ≈ I. */
 export async function estimateForegroundMultiLevel(image: RgbaImage, matte: AlphaMatte, opts: ForegroundOptions = {}): Promise<RgbaImage> {
+  const { width: W0, height: H0, data: src } = image;
+  const { foreground: F } = await estimateForegroundBackground(image, matte, opts);
+  const A0 = matte.data;
+  const out = new Uint8ClampedArray(W0 * H0 * 4);
+  for (let i = 0; i < W0 * H0; i++) {
+    const a = A0[i] as number;
+    for (let c = 0; c < 3; c++) out[i * 4 + c] = a >= 1 - DELTA ? (src[i * 4 + c] as number) : Math.round((F[i * 3 + c] as number) * 255);
+    out[i * 4 + 3] = src[i * 4 + 3] as number;
+  }
+  return { width: W0, height: H0, data: out };
+}
+
+/** Both layers of I ≈ αF + (1−α)B (the multi-level scheme above); F = I where α ≈ 1, B = I where α ≈ 0. */
+export async function estimateForegroundBackground(image: RgbaImage, matte: AlphaMatte, opts: ForegroundOptions = {}): Promise<ForegroundBackground> {
   const { width: W0, height: H0, data: src } = image;
   if (matte.width !== W0 || matte.height !== H0) {
     throw new CoreError('invalid_argument', `Matte is ${matte.width}×${matte.height} but the image is ${W0}×${H0}.`);
@@ -79,58 +101,63 @@ export async function estimateForegroundMultiLevel(image: RgbaImage, matte: Alph
     F = nF;
     B = nB;
     const dense = w <= smallSize && h <= smallSize;
-    const active: number[] = [];
+    const active = new Int32Array(n);
+    let nActive = 0;
     for (let i = 0; i < n; i++) {
       const a = A[i] as number;
-      if (dense || (a > DELTA && a < 1 - DELTA)) active.push(i);
+      if (dense || (a > DELTA && a < 1 - DELTA)) active[nActive++] = i;
       else if (a >= 1 - DELTA) for (let c = 0; c < 3; c++) F[i * 3 + c] = I[i * 3 + c] as number;
       else for (let c = 0; c < 3; c++) B[i * 3 + c] = I[i * 3 + c] as number;
     }
     const iters = dense ? nSmall : nBig;
     for (let it = 0; it < iters; it++) {
-      for (let k = 0; k < active.length; k++) {
-        const i = active[k] as number;
-        const y = (i / w) | 0;
-        const x = i - y * w;
-        const a0 = A[i] as number;
-        const a1 = 1 - a0;
-        let a00 = a0 * a0, a11 = a1 * a1;
-        const a01 = a0 * a1;
-        let f0 = 0, f1 = 0, f2 = 0, b0 = 0, b1 = 0, b2 = 0;
-        for (let d = 0; d < 4; d++) {
-          const x2 = d === 0 ? Math.max(0, x - 1) : d === 1 ? Math.min(w - 1, x + 1) : x;
-          const y2 = d === 2 ? Math.max(0, y - 1) : d === 3 ? Math.min(h - 1, y + 1) : y;
-          const j = y2 * w + x2;
-          const da = reg + gw * Math.abs(a0 - (A[j] as number));
-          a00 += da;
-          a11 += da;
-          f0 += da * (F[j * 3] as number); f1 += da * (F[j * 3 + 1] as number); f2 += da * (F[j * 3 + 2] as number);
-          b0 += da * (B[j * 3] as number); b1 += da * (B[j * 3 + 1] as number); b2 += da * (B[j * 3 + 2] as number);
-        }
-        const inv = 1 / (a00 * a11 - a01 * a01);
-        const m00 = inv * a11, m01 = -inv * a01, m11 = inv * a00;
-        const o = i * 3;
-        const i0 = I[o] as number, i1 = I[o + 1] as number, i2 = I[o + 2] as number;
-        F[o] = clamp(m00 * (a0 * i0 + f0) + m01 * (a1 * i0 + b0));
-        B[o] = clamp(m01 * (a0 * i0 + f0) + m11 * (a1 * i0 + b0));
-        F[o + 1] = clamp(m00 * (a0 * i1 + f1) + m01 * (a1 * i1 + b1));
-        B[o + 1] = clamp(m01 * (a0 * i1 + f1) + m11 * (a1 * i1 + b1));
-        F[o + 2] = clamp(m00 * (a0 * i2 + f2) + m01 * (a1 * i2 + b2));
-        B[o + 2] = clamp(m01 * (a0 * i2 + f2) + m11 * (a1 * i2 + b2));
-        if ((k & 8191) === 8191) await yielder.tick();
+      for (let k = 0; k < nActive; k += SWEEP_CHUNK) {
+        sweep(F, B, I, A, active, k, Math.min(nActive, k + SWEEP_CHUNK), w, h, reg, gw);
+        await yielder.tick();
       }
     }
     await yielder.tick();
     pw = w;
     ph = h;
   }
-  const out = new Uint8ClampedArray(W0 * H0 * 4);
-  for (let i = 0; i < W0 * H0; i++) {
-    const a = A0[i] as number;
-    for (let c = 0; c < 3; c++) out[i * 4 + c] = a >= 1 - DELTA ? (src[i * 4 + c] as number) : Math.round((F[i * 3 + c] as number) * 255);
-    out[i * 4 + 3] = src[i * 4 + 3] as number;
+  return { width: W0, height: H0, foreground: F, background: B };
+}
+
+/** Pixels per synchronous sweep call (a yield point between calls). */
+const SWEEP_CHUNK = 16384;
+
+/** One in-place Gauss–Seidel sweep over active[from..to): per pixel the 2×2 system for (F, B) of each channel. */
+function sweep(F: Float32Array, B: Float32Array, I: Float32Array, A: Float32Array, active: Int32Array, from: number, to: number, w: number, h: number, reg: number, gw: number): void {
+  for (let k = from; k < to; k++) {
+    const i = active[k] as number;
+    const y = (i / w) | 0;
+    const x = i - y * w;
+    const a0 = A[i] as number;
+    const a1 = 1 - a0;
+    let a00 = a0 * a0, a11 = a1 * a1;
+    const a01 = a0 * a1;
+    let f0 = 0, f1 = 0, f2 = 0, b0 = 0, b1 = 0, b2 = 0;
+    for (let d = 0; d < 4; d++) {
+      const x2 = d === 0 ? Math.max(0, x - 1) : d === 1 ? Math.min(w - 1, x + 1) : x;
+      const y2 = d === 2 ? Math.max(0, y - 1) : d === 3 ? Math.min(h - 1, y + 1) : y;
+      const j = y2 * w + x2;
+      const da = reg + gw * Math.abs(a0 - (A[j] as number));
+      a00 += da;
+      a11 += da;
+      f0 += da * (F[j * 3] as number); f1 += da * (F[j * 3 + 1] as number); f2 += da * (F[j * 3 + 2] as number);
+      b0 += da * (B[j * 3] as number); b1 += da * (B[j * 3 + 1] as number); b2 += da * (B[j * 3 + 2] as number);
+    }
+    const inv = 1 / (a00 * a11 - a01 * a01);
+    const m00 = inv * a11, m01 = -inv * a01, m11 = inv * a00;
+    const o = i * 3;
+    const i0 = I[o] as number, i1 = I[o + 1] as number, i2 = I[o + 2] as number;
+    F[o] = clamp(m00 * (a0 * i0 + f0) + m01 * (a1 * i0 + b0));
+    B[o] = clamp(m01 * (a0 * i0 + f0) + m11 * (a1 * i0 + b0));
+    F[o + 1] = clamp(m00 * (a0 * i1 + f1) + m01 * (a1 * i1 + b1));
+    B[o + 1] = clamp(m01 * (a0 * i1 + f1) + m11 * (a1 * i1 + b1));
+    F[o + 2] = clamp(m00 * (a0 * i2 + f2) + m01 * (a1 * i2 + b2));
+    B[o + 2] = clamp(m01 * (a0 * i2 + f2) + m11 * (a1 * i2 + b2));
   }
-  return { width: W0, height: H0, data: out };
 }
 
 function clamp(v: number): number {

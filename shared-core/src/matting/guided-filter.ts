@@ -180,6 +180,13 @@ export async function applyCoefficientsUpsampled(c: GuidedCoefficients, image: R
   const runStart = new Int32Array(gw + 1).fill(W);
   for (let x = W - 1; x >= 0; x--) runStart[tx.i0[x] as number] = x;
   for (let gx = gw - 1; gx >= 0; gx--) if ((runStart[gx] as number) > (runStart[gx + 1] as number)) runStart[gx] = runStart[gx + 1] as number;
+  // The coefficients interpolated vertically for the current output row (once per row, gw × 4
+  // values); per pixel only the horizontal interpolation remains, with the run's ends hoisted.
+  const rAR = new Float32Array(gw);
+  const rAG = new Float32Array(gw);
+  const rAB = new Float32Array(gw);
+  const rB = new Float32Array(gw);
+  const inv255 = 1 / 255;
   for (let y = 0; y < H; y++) {
     const r0 = (ty.i0[y] as number) * gw;
     const r1 = (ty.i1[y] as number) * gw;
@@ -187,6 +194,12 @@ export async function applyCoefficientsUpsampled(c: GuidedCoefficients, image: R
     for (let gx = 0; gx < gw; gx++) {
       const a = code[r0 + gx] as number;
       pair[gx] = a === code[r1 + gx] ? a : 2;
+      const i0 = r0 + gx;
+      const i1 = r1 + gx;
+      rAR[gx] = (AR[i0] as number) + ((AR[i1] as number) - (AR[i0] as number)) * fy;
+      rAG[gx] = (AG[i0] as number) + ((AG[i1] as number) - (AG[i0] as number)) * fy;
+      rAB[gx] = (AB[i0] as number) + ((AB[i1] as number) - (AB[i0] as number)) * fy;
+      rB[gx] = (BB[i0] as number) + ((BB[i1] as number) - (BB[i0] as number)) * fy;
     }
     const row = y * W;
     for (let gx = 0; gx < gw; gx++) {
@@ -199,16 +212,14 @@ export async function applyCoefficientsUpsampled(c: GuidedCoefficients, image: R
         out.fill(k, row + xs, row + xe);
         continue;
       }
-      const i00 = r0 + gx, i01 = r0 + x1, i10 = r1 + gx, i11 = r1 + x1;
+      const ar0 = (rAR[gx] as number) * inv255, dar = ((rAR[x1] as number) - (rAR[gx] as number)) * inv255;
+      const ag0 = (rAG[gx] as number) * inv255, dag = ((rAG[x1] as number) - (rAG[gx] as number)) * inv255;
+      const ab0 = (rAB[gx] as number) * inv255, dab = ((rAB[x1] as number) - (rAB[gx] as number)) * inv255;
+      const b0 = rB[gx] as number, db = (rB[x1] as number) - b0;
       for (let x = xs; x < xe; x++) {
         const fx = tx.f[x] as number;
-        const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-        const ar = (AR[i00] as number) * w00 + (AR[i01] as number) * w01 + (AR[i10] as number) * w10 + (AR[i11] as number) * w11;
-        const ag = (AG[i00] as number) * w00 + (AG[i01] as number) * w01 + (AG[i10] as number) * w10 + (AG[i11] as number) * w11;
-        const ab = (AB[i00] as number) * w00 + (AB[i01] as number) * w01 + (AB[i10] as number) * w10 + (AB[i11] as number) * w11;
-        const b = (BB[i00] as number) * w00 + (BB[i01] as number) * w01 + (BB[i10] as number) * w10 + (BB[i11] as number) * w11;
         const j = (row + x) * 4;
-        const v = (ar * (data[j] as number) + ag * (data[j + 1] as number) + ab * (data[j + 2] as number)) / 255 + b;
+        const v = (ar0 + dar * fx) * (data[j] as number) + (ag0 + dag * fx) * (data[j + 1] as number) + (ab0 + dab * fx) * (data[j + 2] as number) + b0 + db * fx;
         out[row + x] = v < 0 ? 0 : v > 1 ? 1 : v;
       }
     }
