@@ -13,6 +13,7 @@
 import type { AlphaMatte, RgbaImage } from './image.js';
 import { throwIfAborted } from './errors.js';
 import { estimateForeground, estimateForegroundBackground } from './matting/index.js';
+import { linearTaps } from './matting/guided-filter.js';
 import { areaAverageRgb } from './resample.js';
 
 export interface DecontaminateOptions {
@@ -42,21 +43,6 @@ const DELTA = 1 / 512;
  */
 const RHO = 0.1;
 
-/** Bilinear (pixel-centre aligned) taps from src to dst samples: lower/upper index and upper weight. */
-function bilinearTaps(src: number, dst: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
-  const i0 = new Int32Array(dst);
-  const i1 = new Int32Array(dst);
-  const f = new Float32Array(dst);
-  for (let x = 0; x < dst; x++) {
-    const c = Math.min(src - 1, Math.max(0, ((x + 0.5) * src) / dst - 0.5));
-    const lo = Math.floor(c);
-    i0[x] = lo;
-    i1[x] = Math.min(src - 1, lo + 1);
-    f[x] = c - lo;
-  }
-  return { i0, i1, f };
-}
-
 /**
  * The full-resolution step of decontamination, as a monomorphic closure over typed arrays (V8
  * optimises a small function far better than a loop inside a long async one).
@@ -73,7 +59,7 @@ function createCorrectionPass(
   dw: number,
   dh: number,
 ): (yStart: number, yEnd: number) => void {
-  const tx = bilinearTaps(dw, w);
+  const tx = linearTaps(dw, w);
   // One output row at a time: F and B interpolated vertically into a grid-wide row (6 values per
   // grid column), then horizontally per fractional pixel.
   const rowF = new Float32Array(dw * 3);

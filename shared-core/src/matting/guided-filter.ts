@@ -128,7 +128,7 @@ export function guidedFilter(guide: GuidePlanes, p: Float32Array, radius: number
 }
 
 /** Bilinear (pixel-centre aligned) sample positions: lower index and weight of the upper one. */
-function linearTaps(src: number, dst: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
+export function linearTaps(src: number, dst: number): { i0: Int32Array; i1: Int32Array; f: Float32Array } {
   const i0 = new Int32Array(dst);
   const i1 = new Int32Array(dst);
   const f = new Float32Array(dst);

@@ -13,21 +13,19 @@ export interface Yielder {
 }
 
 /**
- * The cheapest way the engine offers to let other tasks run: `scheduler.yield()` (browsers that
- * have it), `setImmediate` (Node), a MessageChannel task (other browsers), `setTimeout` last —
- * nested timeouts are clamped to ≥ 4 ms in browsers and 1 ms in Node, which at one yield per
- * slice cost up to a third of the time.
+ * The cheapest way the engine offers to let other tasks run: `setImmediate` (Node), a
+ * MessageChannel task (browsers), `setTimeout` last — nested timeouts are clamped to ≥ 4 ms in
+ * browsers and 1 ms in Node, which at one yield per slice cost up to a third of the time.
+ * Not `scheduler.yield()`: its continuation runs ahead of queued tasks, so a host's cancel
+ * message would wait for the whole job (the frame's cancel test caught that).
  */
 type Env = {
-  scheduler?: { yield?: () => Promise<void> };
   setImmediate?: (fn: () => void) => unknown;
   MessageChannel?: new () => { port1: { onmessage: (() => void) | null }; port2: { postMessage(v: unknown): void } };
 };
 
 function pickMacrotask(): () => Promise<void> {
   const env = globalThis as unknown as Env;
-  const schedulerYield = env.scheduler?.yield;
-  if (typeof schedulerYield === 'function') return () => schedulerYield.call(env.scheduler);
   const immediate = env.setImmediate;
   if (typeof immediate === 'function') return () => new Promise((resolve) => void immediate(resolve));
   if (typeof env.MessageChannel === 'function') {
