@@ -12,7 +12,7 @@
  */
 import type { AlphaMatte, RgbaImage } from './image.js';
 import { throwIfAborted } from './errors.js';
-import { estimateForeground, estimateForegroundBackground } from './matting/index.js';
+import { createYielder, estimateForeground, estimateForegroundBackground } from './matting/index.js';
 import { linearTaps } from './matting/guided-filter.js';
 import { areaAverageRgb } from './resample.js';
 
@@ -46,7 +46,7 @@ const RHO = 0.1;
 /**
  * The full-resolution step of decontamination, as a monomorphic closure over typed arrays (V8
  * optimises a small function far better than a loop inside a long async one).
- * Writes the corrected foreground bytes of the fractional pixels of rows [y0, y1) into `out`.
+ * Copies rows [yStart, yEnd) of the photo into `out` and corrects their fractional pixels.
  */
 function createCorrectionPass(
   data: Uint8Array,
@@ -154,13 +154,13 @@ export async function decontaminate(image: RgbaImage, matte: AlphaMatte, signal?
   const { foreground: fs, background: bs } = await estimateForegroundBackground(small.image, small.matte, { signal });
   throwIfAborted(signal);
   const out = new Uint8ClampedArray(data.length); // filled row by row by the pass (the photo, then corrected pixels)
-  const a = matte.data;
   const bytes = new Uint8Array(out.buffer, out.byteOffset, out.length);
   const src = new Uint8Array(data.buffer, data.byteOffset, data.length);
   const pass = createCorrectionPass(src, matte.data, bytes, w, h, fs, bs, dw, dh);
+  const yielder = createYielder(signal);
   for (let y = 0; y < h; y += 64) {
-    throwIfAborted(signal);
     pass(y, Math.min(h, y + 64));
+    await yielder.tick();
   }
   return { width: w, height: h, data: out };
 }
