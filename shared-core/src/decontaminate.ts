@@ -13,7 +13,7 @@
 import type { AlphaMatte, RgbaImage } from './image.js';
 import { throwIfAborted } from './errors.js';
 import { createYielder, estimateForeground, estimateForegroundBackground } from './matting/index.js';
-import { linearTaps } from './matting/guided-filter.js';
+import { linearTaps, tapRuns } from './matting/guided-filter.js';
 import { areaAverageRgb } from './resample.js';
 
 export interface DecontaminateOptions {
@@ -65,9 +65,7 @@ function createCorrectionPass(
   const rowF = new Float32Array(dw * 3);
   const rowB = new Float32Array(dw * 3);
   // Output columns in runs sharing their left grid column (tx.i0 never decreases).
-  const runStart = new Int32Array(dw + 1).fill(w);
-  for (let x = w - 1; x >= 0; x--) runStart[tx.i0[x] as number] = x;
-  for (let gx = dw - 1; gx >= 0; gx--) if ((runStart[gx] as number) > (runStart[gx + 1] as number)) runStart[gx] = runStart[gx + 1] as number;
+  const runStart = tapRuns(tx.i0, dw, w);
   return (yStart, yEnd) => {
     for (let y = yStart; y < yEnd; y++) {
       const fy = Math.min(dh - 1, Math.max(0, ((y + 0.5) * dh) / h - 0.5));

@@ -146,6 +146,17 @@ export function linearTaps(src: number, dst: number): { i0: Int32Array; i1: Int3
 }
 
 /**
+ * Output samples come in runs that share their lower tap (i0 never decreases): run g is
+ * [start[g], start[g + 1]), empty where no sample starts at grid index g. `start` has src + 1 entries.
+ */
+export function tapRuns(i0: Int32Array, src: number, dst: number): Int32Array {
+  const start = new Int32Array(src + 1).fill(dst);
+  for (let x = dst - 1; x >= 0; x--) start[i0[x] as number] = x;
+  for (let g = src - 1; g >= 0; g--) if ((start[g] as number) > (start[g + 1] as number)) start[g] = start[g + 1] as number;
+  return start;
+}
+
+/**
  * Fast guided filter, last step: upsamples the coefficient planes bilinearly to the image size and
  * applies them to the full-resolution RGBA guide. Result is clamped to [0, 1]. Yields between rows
  * when a yielder is given (this is the one full-resolution pass).
@@ -177,9 +188,7 @@ export async function applyCoefficientsUpsampled(c: GuidedCoefficients, image: R
   }
   const pair = new Uint8Array(gw);
   // Output columns come in runs that share their left grid column (tx.i0 never decreases).
-  const runStart = new Int32Array(gw + 1).fill(W);
-  for (let x = W - 1; x >= 0; x--) runStart[tx.i0[x] as number] = x;
-  for (let gx = gw - 1; gx >= 0; gx--) if ((runStart[gx] as number) > (runStart[gx + 1] as number)) runStart[gx] = runStart[gx + 1] as number;
+  const runStart = tapRuns(tx.i0, gw, W);
   // The coefficients interpolated vertically for the current output row (once per row, gw × 4
   // values); per pixel only the horizontal interpolation remains, with the run's ends hoisted.
   const rAR = new Float32Array(gw);
