@@ -21,7 +21,7 @@ export interface Yielder {
  */
 type Env = {
   setImmediate?: (fn: () => void) => unknown;
-  MessageChannel?: new () => { port1: { onmessage: (() => void) | null }; port2: { postMessage(v: unknown): void } };
+  MessageChannel?: new () => { port1: { onmessage: (() => void) | null; close(): void }; port2: { postMessage(v: unknown): void } };
 };
 
 function pickMacrotask(): () => Promise<void> {
@@ -33,7 +33,12 @@ function pickMacrotask(): () => Promise<void> {
     return () =>
       new Promise((resolve) => {
         const { port1, port2 } = new Channel();
-        port1.onmessage = () => resolve();
+        // Closed after use: a port with a handler stays alive until closed, so open ones would
+        // pile up over a long job.
+        port1.onmessage = () => {
+          port1.close();
+          resolve();
+        };
         port2.postMessage(null);
       });
   }
