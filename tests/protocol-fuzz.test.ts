@@ -124,7 +124,7 @@ function validFrame(rnd: Rnd): Obj {
   let result: Obj;
   if (m < 0.15) result = { method: 'hello', value: { protocol: 1, capabilities: capabilities(rnd) } };
   else if (m < 0.25) result = { method: 'configure', value: { ok: true } };
-  else if (m < 0.4) result = { method: 'preload', value: { backend: pick(rnd, ['webgpu', 'wasm']), model: 'isnet-fp16', source: pick(rnd, ['network', 'cache-storage', 'indexeddb', 'memory']) } };
+  else if (m < 0.4) result = { method: 'preload', value: { backend: pick(rnd, ['webgpu', 'wasm']), model: 'isnet-fp16', source: pick(rnd, ['network', 'cache-storage', 'indexeddb', 'helper-frame', 'memory']), bytes: int(rnd, 0, 2e8) } };
   else {
     const w = int(rnd, 1, 6);
     const h = int(rnd, 1, 6);
@@ -199,6 +199,8 @@ function isRequired(path: Path): boolean {
   const key = path[path.length - 1];
   if (key === undefined) return true;
   if (key === 'output' || key === 'backend' || key === 'model') return path[0] === 'result';
+  // A remove result's matte is optional when a png stands in for it.
+  if (key === 'matte') return false;
   return REQUIRED.has(key);
 }
 
@@ -361,11 +363,13 @@ function checker() {
     if (m['kind'] !== 'result' || !plain(m['result'], ['method', 'value'], ['method', 'value'], 'result')) return fail('kind');
     const { method, value } = m['result'] as Obj;
     if (method === 'remove') {
-      if (!plain(value, ['matte', 'png', 'hintsPng', 'cutout', 'output', 'backend', 'model', 'fallbackReason', 'timings'], ['matte', 'output', 'backend', 'model', 'timings'], 'remove')) return;
-      const ms = pixels(value['matte'], 1, 'matte');
+      if (!plain(value, ['matte', 'png', 'hintsPng', 'cutout', 'output', 'backend', 'model', 'fallbackReason', 'timings'], ['output', 'backend', 'model', 'timings'], 'remove')) return;
+      if (value['matte'] === undefined && value['png'] === undefined) fail('neither matte nor png');
+      const ms = value['matte'] === undefined ? undefined : pixels(value['matte'], 1, 'matte');
       if (value['cutout'] !== undefined) {
         const cs = pixels(value['cutout'], 4, 'cutout');
-        if (cs[0] !== ms[0] || cs[1] !== ms[1]) fail('cutout size');
+        if (!ms) fail('cutout without a matte');
+        else if (cs[0] !== ms[0] || cs[1] !== ms[1]) fail('cutout size');
       }
       if (value['hintsPng'] !== undefined) u8(value['hintsPng'], 8, LIMITS.maxEncodedBytes, 'hintsPng');
       oneOf(value['backend'], ['webgpu', 'wasm'], 'backend');
@@ -376,7 +380,11 @@ function checker() {
     } else if (method === 'configure') {
       if (plain(value, ['ok'], ['ok'], 'configure') && value['ok'] !== true) fail('ok');
     } else if (method === 'preload') {
-      if (plain(value, ['backend', 'model', 'source'], ['backend', 'model', 'source'], 'preload')) oneOf(value['source'], ['network', 'cache-storage', 'indexeddb', 'memory'], 'source');
+      if (plain(value, ['backend', 'model', 'source', 'bytes'], ['backend', 'model', 'source', 'bytes'], 'preload')) {
+        oneOf(value['source'], ['network', 'cache-storage', 'indexeddb', 'helper-frame', 'memory'], 'source');
+        finite(value['bytes'], 0, Number.MAX_SAFE_INTEGER, 'bytes');
+        if (!Number.isInteger(value['bytes'])) fail('bytes');
+      }
     } else fail('result.method');
   }
   return { problems, host, frame };

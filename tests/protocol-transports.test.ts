@@ -8,11 +8,13 @@ import {
   decodeBase64,
   encodeBase64,
   parseHostMessage,
+  type FrameMessage,
   type HostMessage,
 } from '@cutout/protocol';
 
 type Ev = { data: unknown; source?: unknown };
 const cancel = (id: string): HostMessage => ({ v: 1, kind: 'cancel', id });
+const progress = (id: string): FrameMessage => ({ v: 1, kind: 'progress', id, stage: 'inference', fraction: 0.5 });
 
 function fakeWindow() {
   const listeners = new Set<(e: Ev) => void>();
@@ -104,12 +106,17 @@ describe('direct transport', () => {
     const first = cancel('1');
     a.send(first);
     a.send(cancel('2'));
-    b.send(cancel('3'));
+    b.send(progress('3'));
     expect(atB).toHaveLength(0); // not inside send
     await Promise.resolve();
     expect(atB).toEqual([cancel('1'), cancel('2')]);
     expect(atB[0]).toBe(first);
-    expect(atA).toEqual([cancel('3')]);
+    expect(atA).toEqual([progress('3')]);
+    // The host side cannot send a frame message, nor the frame side a host message.
+    // @ts-expect-error a FrameMessage on a HostEndpoint
+    expect(() => a.send(progress('x'))).not.toThrow();
+    // @ts-expect-error a HostMessage on a FrameEndpoint
+    expect(() => b.send(cancel('y'))).not.toThrow();
   });
 
   it('queues re-entrant sends behind the current delivery, like postMessage', async () => {
@@ -118,7 +125,7 @@ describe('direct transport', () => {
     b.listen((m) => {
       const id = (m as { id: string }).id;
       order.push(`b got ${id}`);
-      if (id === 'ping') b.send(cancel('pong'));
+      if (id === 'ping') b.send(progress('pong'));
       order.push(`b done ${id}`);
     });
     a.listen((m) => order.push(`a got ${(m as { id: string }).id}`));

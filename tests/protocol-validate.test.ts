@@ -253,7 +253,7 @@ describe('frame messages', () => {
     expect(frame({ v: 1, kind: 'progress', id: 'a', stage: 'review', fraction: 1 })).toEqual({ v: 1, kind: 'progress', id: 'a', stage: 'review', fraction: 1 });
     expect(frame(result('hello', { protocol: 1, capabilities: caps }))).toEqual(result('hello', { protocol: 1, capabilities: caps }));
     expect(frame(result('configure', { ok: true, extra: 1 }))).toEqual(result('configure', { ok: true }));
-    expect(frame(result('preload', { backend: 'webgpu', model: 'isnet-fp16', source: 'cache-storage' }))).toEqual(result('preload', { backend: 'webgpu', model: 'isnet-fp16', source: 'cache-storage' }));
+    expect(frame(result('preload', { backend: 'webgpu', model: 'isnet-fp16', source: 'cache-storage', bytes: 88_000_000 }))).toEqual(result('preload', { backend: 'webgpu', model: 'isnet-fp16', source: 'cache-storage', bytes: 88_000_000 }));
     const expected = removeValue({ cutout: image(2, 2), output: 'cutout', png: { width: 2, height: 2, data: png() }, hintsPng: png(), fallbackReason: 'WebGPU failed' });
     const input = result('remove', { ...expected, junk: 1 });
     const out = frame(input);
@@ -284,8 +284,8 @@ describe('frame messages', () => {
     ['result value missing', { v: 1, kind: 'result', id: 'r', result: { method: 'configure' } }, /result.value/],
     ['configure result not ok', result('configure', { ok: false }), /ok: true/],
     ['hello result of protocol 2', result('hello', { protocol: 2, capabilities: caps }), /protocol/],
-    ['preload result with backend auto', result('preload', { backend: 'auto', model: 'm', source: 'network' }), /backend/],
-    ['preload result of unknown source', result('preload', { backend: 'wasm', model: 'm', source: 'ftp' }), /source/],
+    ['preload result with backend auto', result('preload', { backend: 'auto', model: 'm', source: 'network', bytes: 1 }), /backend/],
+    ['preload result of unknown source', result('preload', { backend: 'wasm', model: 'm', source: 'ftp', bytes: 1 }), /source/],
     ['remove result with short matte', result('remove', removeValue({ matte: { width: 2, height: 2, data: new Uint8Array(3) } })), /matte data has 3 bytes/],
     ['remove result with RGBA matte', result('remove', removeValue({ matte: image(2, 2) })), /matte data has 16 bytes; 4 expected/],
     ['remove result with a cutout of another size', result('remove', removeValue({ cutout: image(3, 2) })), /cutout is 3×2 but the matte is 2×2/],
@@ -306,5 +306,52 @@ describe('error codes', () => {
     expect(new Set(WIRE_ERROR_CODES).size).toBe(WIRE_ERROR_CODES.length);
     for (const code of WIRE_ERROR_CODES) expect(isWireErrorCode(code)).toBe(true);
     for (const bad of ['', 'BUSY', 'toString', '__proto__', 1, null, undefined, {}]) expect(isWireErrorCode(bad)).toBe(false);
+  });
+});
+
+describe('panel, diagnostics, commands and png-only replies', () => {
+  const diagnostics = {
+    origin: 'null', scheme: 'data:', secureContext: false, crossOriginIsolated: false, webgpuAdapter: '', shaderF16: false, cacheStorage: false,
+    indexedDb: false, helperFrame: true, inference: 'worker', model: 'isnet-fp32-web', modelSource: 'helper-frame', modelBytes: 176_000_000, backend: 'wasm',
+    userAgent: 'Chromium',
+  };
+
+  it('accepts a panel request, diagnostics, a command, fixedOutput and the inference mode; drops extra keys', () => {
+    const panel = { status: '2 images selected', commands: [{ id: 'remove', label: 'Remove background', enabled: true, junk: 1 }], junk: 2 };
+    expect(host(req('panel', panel))).toEqual(req('panel', { status: '2 images selected', commands: [{ id: 'remove', label: 'Remove background', enabled: true }] }));
+    expect(host(req('diagnostics', { junk: 1 }))).toEqual({ v: 1, kind: 'request', id: 'a1', method: 'diagnostics' });
+    expect(host(remove({ interactive: true, fixedOutput: true }))).toMatchObject({ payload: { interactive: true, fixedOutput: true } });
+    expect(host(req('configure', { inference: 'main-thread' }))).toEqual(req('configure', { inference: 'main-thread' }));
+    expect(frame({ v: 1, kind: 'command', command: 'remove', junk: 1 })).toEqual({ v: 1, kind: 'command', command: 'remove' });
+    expect(frame(result('diagnostics', { ...diagnostics, junk: 1 }))).toEqual(result('diagnostics', diagnostics));
+    expect(frame(result('panel', { ok: true }))).toEqual(result('panel', { ok: true }));
+  });
+
+  it('a remove result may carry only a png (no matte); it must carry one of them, and a cut-out needs its matte', () => {
+    const pngOnly = { output: 'cutout', backend: 'wasm', model: 'isnet-fp32-web', timings, png: { width: 2, height: 2, data: png() } };
+    expect(frame(result('remove', pngOnly))).toEqual(result('remove', pngOnly));
+    const { png: _png, ...neither } = pngOnly;
+    expect(frameReason(result('remove', neither))).toMatch(/neither a matte nor a png/);
+    expect(frameReason(result('remove', { ...pngOnly, cutout: image(2, 2) }))).toMatch(/cutout without a matte/);
+  });
+
+  it('rejects bad panels, commands, diagnostics and modes with a reason', () => {
+    const command = { id: 'remove', label: 'Remove', enabled: true };
+    expect(hostReason(req('panel', { status: 'x', commands: 'remove' }))).toMatch(/commands must be an array/);
+    expect(hostReason(req('panel', { status: 'x', commands: Array(LIMITS.maxCommands + 1).fill(command) }))).toMatch(/at most/);
+    expect(hostReason(req('panel', { status: 'x', commands: [{ ...command, enabled: 'yes' }] }))).toMatch(/enabled must be a boolean/);
+    expect(hostReason(req('panel', { commands: [] }))).toMatch(/status must be a string/);
+    expect(hostReason(req('configure', { inference: 'gpu-thread' }))).toMatch(/inference must be one of/);
+    expect(frameReason({ v: 1, kind: 'command', command: '' })).toMatch(/command must have/);
+    expect(frameReason(result('diagnostics', { ...diagnostics, modelSource: 'disk' }))).toMatch(/modelSource/);
+    const { userAgent: _ua, ...short } = diagnostics;
+    expect(frameReason(result('diagnostics', short))).toMatch(/userAgent/);
+  });
+
+  it('a request that fails after its id was read carries that id, so the frame can answer it', () => {
+    const r = parseHostMessage(req('remove', { image: image(2, 2), output: 'poster' }));
+    expect(r).toMatchObject({ ok: false, id: 'a1' });
+    expect(parseHostMessage({ v: 1, kind: 'request', id: 7, method: 'hello' })).not.toHaveProperty('id');
+    expect(parseHostMessage({ v: 2, kind: 'request', id: 'a1', method: 'hello' })).not.toHaveProperty('id');
   });
 });

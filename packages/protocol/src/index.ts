@@ -1,16 +1,21 @@
 /** @cutout/protocol: the one typed protocol between host adapters and the inference frame. */
 export * from './messages.js';
+export { parseHostMessage, parseFrameMessage, isWireErrorCode, WIRE_ERROR_CODES, MAX_ERROR_MESSAGE_LENGTH, type Parsed } from './validate.js';
 export {
-  parseHostMessage,
-  parseFrameMessage,
-  isWireErrorCode,
-  WIRE_ERROR_CODES,
-  PROGRESS_STAGES,
-  MAX_ERROR_MESSAGE_LENGTH,
-  type Parsed,
-} from './validate.js';
+  createFrameClient,
+  FrameError,
+  isFrameError,
+  CLIENT_ERROR_CODES,
+  DEFAULT_READY_TIMEOUT_MS,
+  type ClientErrorCode,
+  type FrameClient,
+  type FrameClientOptions,
+  type PendingRequest,
+  type ProgressInfo,
+  type RequestOptions,
+} from './client.js';
 export { encodeBase64, decodeBase64 } from './base64.js';
-export type { Endpoint, Logger } from './transports/types.js';
+export type { Endpoint, HostEndpoint, FrameEndpoint, Logger } from './transports/types.js';
 export { createFigmaUiEndpoint, createFigmaSandboxEndpoint, type FigmaUiWindow, type FigmaUiApiLike } from './transports/figma.js';
 export {
   createWebviewEndpoint,

@@ -3,22 +3,42 @@
  * inference frame. Requests carry an id chosen by the host; progress, result and error replies
  * carry the same id; cancel is a message of its own. Nothing here imports the DOM or a host API.
  *
+ * Every closed set of strings is a const array first and its type is derived from it, so the
+ * validators (validate.ts) check exactly the values the types allow.
+ *
  * Binary payloads are Uint8Array. Transports that cannot carry them (the Photoshop webview bridge
  * is JSON only) encode them; see transports/webview-json.ts.
  */
-
-export const PROTOCOL_VERSION = 1;
-
 import type { CoreErrorCode } from '@cutout/core';
 
+export const PROTOCOL_VERSION = 1;
+export type ProtocolVersion = typeof PROTOCOL_VERSION;
+
+/** Codes the protocol adds to the core's: another request holds the frame; a malformed request; a frame bug. */
+export const PROTOCOL_ERROR_CODES = ['busy', 'bad_request', 'internal'] as const;
 /** Error codes a reply can carry: the core's codes plus the protocol's own. */
-export type WireErrorCode =
-  | CoreErrorCode
-  /** Another request is running; the frame runs one at a time. */
-  | 'busy'
-  /** The request parsed as a message but its method or payload is wrong. */
-  | 'bad_request'
-  | 'internal';
+export type WireErrorCode = CoreErrorCode | (typeof PROTOCOL_ERROR_CODES)[number];
+
+export const OUTPUT_KINDS = ['mask', 'cutout'] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'wasm'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export const WEB_BACKENDS = ['webgpu', 'wasm'] as const;
+export type WebBackendName = (typeof WEB_BACKENDS)[number];
+export const THEMES = ['light', 'dark', 'figma'] as const;
+export type ThemeName = (typeof THEMES)[number];
+export const HOSTS = ['figma', 'photoshop', 'canva', 'test'] as const;
+export type HostName = (typeof HOSTS)[number];
+/** Where inference runs: a dedicated worker (Figma, the Photoshop webview) or the frame's own thread (Canva: no workers). */
+export const INFERENCE_MODES = ['worker', 'main-thread'] as const;
+export type InferenceMode = (typeof INFERENCE_MODES)[number];
+/** Where the model bytes came from: the network, a storage of the frame, the model host's helper frame, or memory. */
+export const MODEL_SOURCES = ['network', 'cache-storage', 'indexeddb', 'helper-frame', 'memory'] as const;
+export type ModelSource = (typeof MODEL_SOURCES)[number];
+export const PROGRESS_STAGES = ['download', 'preprocess', 'inference', 'refine', 'compose', 'review'] as const;
+export type ProgressStage = (typeof PROGRESS_STAGES)[number];
+export const METHODS = ['hello', 'configure', 'preload', 'remove', 'panel', 'diagnostics'] as const;
+export type RequestMethod = (typeof METHODS)[number];
 
 /** 8-bit RGBA pixels, row-major, width*height*4 bytes, straight (not premultiplied) alpha. */
 export interface WireRgba {
@@ -34,6 +54,7 @@ export interface WireGray {
   readonly data: Uint8Array;
 }
 
+/** The core's edge controls, as they cross the wire (same fields and meaning as core's EdgeControls). */
 export interface WireEdgeControls {
   readonly feather?: number;
   readonly shift?: number;
@@ -41,20 +62,18 @@ export interface WireEdgeControls {
   readonly hard?: boolean;
 }
 
-export type OutputKind = 'mask' | 'cutout';
-export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
-export type ThemeName = 'light' | 'dark' | 'figma';
-
 export interface ConfigurePayload {
   /** Where models/index.json, the model files and the ORT .wasm files live (absolute URL). */
   readonly modelBaseUrl?: string;
   readonly backend?: BackendChoice;
   readonly theme?: ThemeName;
-  readonly host?: 'figma' | 'photoshop' | 'canva' | 'test';
+  readonly host?: HostName;
   /** Model id override (e.g. 'isnet-fp32-web-dynamic' for reduced-size tests); default by backend. */
   readonly model?: string;
   /** Square model input size for dynamic-size models (multiple of 64, 64..1024). */
   readonly inputSize?: number;
+  /** Where inference runs; default 'worker' where the page can start one. */
+  readonly inference?: InferenceMode;
 }
 
 /** An encoded image file (PNG, JPEG, GIF, WebP), decoded by the frame: the Figma sandbox cannot decode. */
@@ -70,8 +89,9 @@ export interface RemovePayload {
   readonly hints?: WireGray;
   readonly hintsEncoded?: WireEncoded;
   /**
-   * Also return the output as PNG bytes (the mask as white + alpha, or the cut-out), no larger than
-   * maxOutputSide on its longer side (downscaled with area averaging when the image is larger).
+   * Return the output only as PNG bytes (the mask as white + alpha, or the cut-out), no larger
+   * than maxOutputSide on its longer side (an integer area average when the image is larger).
+   * The raw matte and cut-out are then left out of the reply: only the bytes the host asked for cross.
    */
   readonly png?: boolean;
   readonly maxOutputSide?: number;
@@ -83,21 +103,45 @@ export interface RemovePayload {
    * cancel). false: reply as soon as the matte is computed.
    */
   readonly interactive?: boolean;
+  /**
+   * With interactive: the output kind is the host's, not the user's (a refine writes back into
+   * what exists). The review panel then offers no output choice.
+   */
+  readonly fixedOutput?: boolean;
   /** Shown in the UI ("Rectangle 3", "2 of 5"). */
   readonly label?: string;
 }
 
+/** A button the host offers in the frame's panel; the frame sends `command` with its id when clicked. */
+export interface PanelCommand {
+  readonly id: string;
+  readonly label: string;
+  readonly enabled: boolean;
+}
+
+/** What a host that keeps the frame open as a panel shows there (the current selection and what can be done). */
+export interface PanelPayload {
+  /** A line about the selection ("2 images selected", "Select a layer with an image fill"). */
+  readonly status: string;
+  readonly commands: ReadonlyArray<PanelCommand>;
+}
+
+type Request<M extends RequestMethod, P> = { readonly v: ProtocolVersion; readonly kind: 'request'; readonly id: string; readonly method: M; readonly payload: P };
+
 /** Host → frame. */
 export type HostRequest =
-  | { readonly v: 1; readonly kind: 'request'; readonly id: string; readonly method: 'hello'; readonly payload?: undefined }
-  | { readonly v: 1; readonly kind: 'request'; readonly id: string; readonly method: 'configure'; readonly payload: ConfigurePayload }
-  | { readonly v: 1; readonly kind: 'request'; readonly id: string; readonly method: 'preload'; readonly payload?: undefined }
-  | { readonly v: 1; readonly kind: 'request'; readonly id: string; readonly method: 'remove'; readonly payload: RemovePayload };
+  | Request<'hello', undefined>
+  | Request<'configure', ConfigurePayload>
+  | Request<'preload', undefined>
+  | Request<'remove', RemovePayload>
+  | Request<'panel', PanelPayload>
+  | Request<'diagnostics', undefined>;
 
-export type HostCancel = { readonly v: 1; readonly kind: 'cancel'; readonly id: string };
+export type HostCancel = { readonly v: ProtocolVersion; readonly kind: 'cancel'; readonly id: string };
 
 export type HostMessage = HostRequest | HostCancel;
-export type RequestMethod = HostRequest['method'];
+/** The payload type of a method. */
+export type PayloadOf<M extends RequestMethod> = Extract<HostRequest, { method: M }>['payload'];
 
 export interface Capabilities {
   readonly webgpu: boolean;
@@ -110,44 +154,92 @@ export interface Capabilities {
 }
 
 export interface HelloResult {
-  readonly protocol: 1;
+  readonly protocol: ProtocolVersion;
   readonly capabilities: Capabilities;
 }
 
 export interface PreloadResult {
-  readonly backend: 'webgpu' | 'wasm';
+  readonly backend: WebBackendName;
   readonly model: string;
   /** Where the model bytes came from this time. */
-  readonly source: 'network' | 'cache-storage' | 'indexeddb' | 'memory';
+  readonly source: ModelSource;
+  /** The model file's size in bytes. */
+  readonly bytes: number;
+}
+
+/** What a user reads out (or copies) to tell us what their host's frame can do. */
+export interface DiagnosticsResult {
+  /** `location.origin` ('null' for opaque origins) and the URL scheme the frame was loaded from. */
+  readonly origin: string;
+  readonly scheme: string;
+  readonly secureContext: boolean;
+  readonly crossOriginIsolated: boolean;
+  /** The WebGPU adapter ('' when none), and whether it has shader-f16. */
+  readonly webgpuAdapter: string;
+  readonly shaderF16: boolean;
+  readonly cacheStorage: boolean;
+  readonly indexedDb: boolean;
+  /** Whether the model host's helper frame answered (it can keep the model where the frame cannot). */
+  readonly helperFrame: boolean;
+  readonly inference: InferenceMode;
+  /** The model loaded in this session: its id, where it came from and its size; '' / 'memory' / 0 before the first run. */
+  readonly model: string;
+  readonly modelSource: ModelSource | 'none';
+  readonly modelBytes: number;
+  readonly backend: WebBackendName | 'none';
+  readonly userAgent: string;
+}
+
+export interface RemoveTimings {
+  readonly preprocess: number;
+  readonly inference: number;
+  readonly refine: number;
+  readonly compose: number;
+}
+
+export interface RemovePng {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
 }
 
 export interface RemoveResult {
-  readonly matte: WireGray;
+  /** The full-resolution matte: only when png was not asked for. */
+  readonly matte?: WireGray;
   /** When png was asked for: the output as PNG, its size, and the hints in effect (for a later refine). */
-  readonly png?: { readonly data: Uint8Array; readonly width: number; readonly height: number };
+  readonly png?: RemovePng;
   readonly hintsPng?: Uint8Array;
-  /** Present when output was 'cutout'. */
+  /** When output was 'cutout' and png was not asked for. */
   readonly cutout?: WireRgba;
   readonly output: OutputKind;
-  readonly backend: 'webgpu' | 'wasm';
+  readonly backend: WebBackendName;
   readonly model: string;
   /** Why the backend differs from the first choice, if it does (e.g. WebGPU session failed). */
   readonly fallbackReason?: string;
-  readonly timings: { readonly preprocess: number; readonly inference: number; readonly refine: number; readonly compose: number };
+  readonly timings: RemoveTimings;
 }
 
-export type ResultPayload = { readonly method: 'hello'; readonly value: HelloResult }
-  | { readonly method: 'configure'; readonly value: { readonly ok: true } }
-  | { readonly method: 'preload'; readonly value: PreloadResult }
-  | { readonly method: 'remove'; readonly value: RemoveResult };
+export interface OkResult {
+  readonly ok: true;
+}
 
-export type ProgressStage = 'download' | 'session' | 'preprocess' | 'inference' | 'refine' | 'compose' | 'review';
+/** The result type of each method. */
+export interface ResultMap {
+  readonly hello: HelloResult;
+  readonly configure: OkResult;
+  readonly preload: PreloadResult;
+  readonly remove: RemoveResult;
+  readonly panel: OkResult;
+  readonly diagnostics: DiagnosticsResult;
+}
+
+export type ResultPayload = { [M in RequestMethod]: { readonly method: M; readonly value: ResultMap[M] } }[RequestMethod];
 
 /** Frame → host. */
 export type FrameMessage =
-  | { readonly v: 1; readonly kind: 'ready'; readonly capabilities: Capabilities }
+  | { readonly v: ProtocolVersion; readonly kind: 'ready'; readonly capabilities: Capabilities }
   | {
-      readonly v: 1;
+      readonly v: ProtocolVersion;
       readonly kind: 'progress';
       readonly id: string;
       readonly stage: ProgressStage;
@@ -156,8 +248,13 @@ export type FrameMessage =
       readonly loadedBytes?: number;
       readonly totalBytes?: number;
     }
-  | { readonly v: 1; readonly kind: 'result'; readonly id: string; readonly result: ResultPayload }
-  | { readonly v: 1; readonly kind: 'error'; readonly id: string; readonly code: WireErrorCode; readonly message: string };
+  | { readonly v: ProtocolVersion; readonly kind: 'result'; readonly id: string; readonly result: ResultPayload }
+  | { readonly v: ProtocolVersion; readonly kind: 'error'; readonly id: string; readonly code: WireErrorCode; readonly message: string }
+  /** The user pressed one of the panel's commands (see PanelPayload). */
+  | { readonly v: ProtocolVersion; readonly kind: 'command'; readonly command: string };
+
+export const FRAME_MESSAGE_KINDS = ['ready', 'progress', 'result', 'error', 'command'] as const satisfies ReadonlyArray<FrameMessage['kind']>;
+export const HOST_MESSAGE_KINDS = ['request', 'cancel'] as const satisfies ReadonlyArray<HostMessage['kind']>;
 
 /** Limits the validators enforce (hostile input must not make the frame allocate without bound). */
 export const LIMITS = {
@@ -172,4 +269,10 @@ export const LIMITS = {
   maxEdgePx: 200,
   /** Largest encoded image file accepted (a 4096² PNG is at most ~64 MB). */
   maxEncodedBytes: 128 * 1024 * 1024,
+  /** Panel: most commands, longest command id and label, longest status line. */
+  maxCommands: 8,
+  maxCommandIdLength: 64,
+  maxStatusLength: 200,
+  /** Longest diagnostics string (user agent, adapter description). */
+  maxDiagnosticsText: 1000,
 } as const;

@@ -4,7 +4,7 @@
  * value. Byte buffers are identified through the engine's own typed-array getters, so a Proxy,
  * a subclass overriding `length`, or `Object.create(Uint8Array.prototype)` cannot pass for one.
  */
-import { LIMITS, type WireEdgeControls, type WireGray, type WireRgba } from './messages.js';
+import { LIMITS, type WireGray, type WireRgba } from './messages.js';
 
 /** Errors thrown by `fail`; kept in a WeakSet so telling them apart never runs hostile code. */
 const invalids = new WeakSet<object>();
@@ -119,19 +119,4 @@ export function gray(value: unknown, what: string): WireGray {
 /** An encoded image file's bytes (PNG, JPEG, …): 8 bytes (a signature) up to LIMITS.maxEncodedBytes. */
 export function fileBytes(value: unknown, what: string): Uint8Array {
   return bytes(value, what, 8, LIMITS.maxEncodedBytes);
-}
-
-export function edge(value: unknown): WireEdgeControls {
-  const o = obj(value, 'edge');
-  const out: { feather?: number; shift?: number; smooth?: number; hard?: boolean } = {};
-  const m = LIMITS.maxEdgePx;
-  const feather = get(o, 'feather');
-  const shift = get(o, 'shift');
-  const smooth = get(o, 'smooth');
-  const hard = get(o, 'hard');
-  if (feather !== undefined) out.feather = num(feather, 'edge.feather', 0, m);
-  if (shift !== undefined) out.shift = num(shift, 'edge.shift', -m, m);
-  if (smooth !== undefined) out.smooth = num(smooth, 'edge.smooth', 0, m);
-  if (hard !== undefined) out.hard = bool(hard, 'edge.hard');
-  return out;
 }

@@ -4,27 +4,56 @@
  * Rules: only own properties are read (never `__proto__` tricks or inherited getters), anything
  * that throws while being read (getters, Proxy traps) makes the message invalid, and the result
  * is a fresh object holding only the validated fields, so later code never sees what the sender
- * added. Field-level checks live in validate-fields.ts.
+ * added.
+ *
+ * Types and validators cannot drift apart: every payload and result is read through a field
+ * table typed `Fields<T>` (table.ts), which the compiler checks against T — a field added to a
+ * message type and not to its table, or marked optional on one side only, does not compile.
+ * Field-level checks live in validate-fields.ts.
  */
 import {
+  BACKEND_CHOICES,
+  FRAME_MESSAGE_KINDS,
+  HOST_MESSAGE_KINDS,
+  HOSTS,
+  INFERENCE_MODES,
   LIMITS,
+  METHODS,
+  MODEL_SOURCES,
+  OUTPUT_KINDS,
+  PROGRESS_STAGES,
+  PROTOCOL_ERROR_CODES,
+  THEMES,
+  WEB_BACKENDS,
   type Capabilities,
   type ConfigurePayload,
+  type DiagnosticsResult,
   type FrameMessage,
   type HostMessage,
-  type ProgressStage,
+  type PanelCommand,
+  type PanelPayload,
+  type PayloadOf,
+  type PreloadResult,
   type RemovePayload,
+  type RemoveResult,
+  type RequestMethod,
+  type ResultMap,
   type ResultPayload,
+  type WireEdgeControls,
   type WireErrorCode,
 } from './messages.js';
-import { bool, edge, fail, fileBytes, get, gray, int, isInvalid, num, obj, oneOf, rgba, size, str } from './validate-fields.js';
+import { bool, fail, fileBytes, get, gray, int, isInvalid, num, obj, oneOf, rgba, size, str } from './validate-fields.js';
+import { fields, opt, req, type Check, type Fields } from './table.js';
 
-export type Parsed<T> = { readonly ok: true; readonly message: T } | { readonly ok: false; readonly reason: string };
+export type Parsed<T> =
+  | { readonly ok: true; readonly message: T }
+  /** `id`: the request id of a message that failed after its id was read, so the frame can answer it. */
+  | { readonly ok: false; readonly reason: string; readonly id?: string };
 
 export const WIRE_ERROR_CODES = [
   'cancelled', 'invalid_argument', 'unsupported_image', 'image_too_large', 'empty_image', 'hint_size_mismatch', 'model_missing',
   'model_integrity', 'model_fetch_failed', 'model_invalid_output', 'runtime_unavailable', 'inference_failed', 'gpu_lost', 'io_error',
-  'disposed', 'busy', 'bad_request', 'internal',
+  'disposed', ...PROTOCOL_ERROR_CODES,
 ] as const satisfies readonly WireErrorCode[];
 // The runtime list must name every code the type allows (a new CoreErrorCode fails to compile here).
 type Missing = Exclude<WireErrorCode, (typeof WIRE_ERROR_CODES)[number]>;
@@ -35,192 +64,243 @@ export function isWireErrorCode(value: unknown): value is WireErrorCode {
   return typeof value === 'string' && (WIRE_ERROR_CODES as readonly string[]).includes(value);
 }
 
-export const PROGRESS_STAGES = ['download', 'session', 'preprocess', 'inference', 'refine', 'compose', 'review'] as const satisfies readonly ProgressStage[];
 /** Longest error message and fallback reason a frame may send. */
 export const MAX_ERROR_MESSAGE_LENGTH = 2000;
 const MAX_MODEL_ID_LENGTH = 64;
-const METHODS = ['hello', 'configure', 'preload', 'remove'] as const;
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function removePayload(value: unknown): RemovePayload {
-  const o = obj(value, 'payload');
-  const out: Mutable<RemovePayload> = {};
-  const image = get(o, 'image');
-  const encoded = get(o, 'encoded');
-  if ((image === undefined) === (encoded === undefined)) fail('exactly one of image and encoded is required');
-  if (image !== undefined) out.image = rgba(image, 'image');
-  else out.encoded = { data: fileBytes(get(obj(encoded, 'encoded'), 'data'), 'encoded data') };
-  const hints = get(o, 'hints');
-  const hintsEncoded = get(o, 'hintsEncoded');
-  if (hints !== undefined && hintsEncoded !== undefined) fail('give hints or hintsEncoded, not both');
-  if (hints !== undefined) {
-    const h = gray(hints, 'hints');
-    const img = out.image; // an encoded image's size is known only once the frame decodes it
-    if (img && (h.width !== img.width || h.height !== img.height)) {
-      fail(`hints are ${h.width}×${h.height} but the image is ${img.width}×${img.height}; they must match`);
-    }
-    out.hints = h;
-  }
-  if (hintsEncoded !== undefined) out.hintsEncoded = { data: fileBytes(get(obj(hintsEncoded, 'hintsEncoded'), 'data'), 'hintsEncoded data') };
-  const edgeValue = get(o, 'edge');
-  const output = get(o, 'output');
-  const interactive = get(o, 'interactive');
-  const label = get(o, 'label');
-  const png = get(o, 'png');
-  const maxOutputSide = get(o, 'maxOutputSide');
-  if (edgeValue !== undefined) out.edge = edge(edgeValue);
-  if (output !== undefined) out.output = oneOf(output, ['mask', 'cutout'], 'output');
-  if (interactive !== undefined) out.interactive = bool(interactive, 'interactive');
-  if (label !== undefined) out.label = str(label, 'label', LIMITS.maxLabelLength, 0);
-  if (png !== undefined) out.png = bool(png, 'png');
-  if (maxOutputSide !== undefined) out.maxOutputSide = int(maxOutputSide, 'maxOutputSide', 1, LIMITS.maxSide);
-  return out;
-}
-
-function modelBaseUrl(value: unknown): string {
-  const url = str(value, 'modelBaseUrl', LIMITS.maxUrlLength);
+// Curried field checks for the tables.
+const text = (max: number, min = 1): Check<string> => (v, what) => str(v, what, max, min);
+const choice = <const T extends string>(allowed: readonly T[]): Check<T> => (v, what) => oneOf(v, allowed, what);
+const flag: Check<boolean> = (v, what) => bool(v, what);
+const between = (min: number, max: number): Check<number> => (v, what) => num(v, what, min, max);
+const whole = (min: number, max: number): Check<number> => (v, what) => int(v, what, min, max);
+const encodedFile: Check<{ data: Uint8Array }> = (v, what) => ({ data: fileBytes(get(obj(v, what), 'data'), `${what} data`) });
+const modelId: Check<string> = (v, what) => {
+  const id = str(v, what, MAX_MODEL_ID_LENGTH);
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) fail(`${what} must be a model id (a-z, 0-9, . _ -)`);
+  return id;
+};
+const modelBaseUrl: Check<string> = (v, what) => {
+  const url = str(v, what, LIMITS.maxUrlLength);
   let protocol = '';
   try {
     protocol = new URL(url).protocol;
   } catch {
-    fail('modelBaseUrl must be an absolute URL');
+    fail(`${what} must be an absolute URL`);
   }
-  if (protocol !== 'https:' && protocol !== 'http:') fail(`modelBaseUrl must be http(s), not ${protocol}`);
+  if (protocol !== 'https:' && protocol !== 'http:') fail(`${what} must be http(s), not ${protocol}`);
   return url;
-}
+};
+const inputSize: Check<number> = (v, what) => {
+  const s = int(v, what, 64, 1024);
+  if (s % 64 !== 0) fail(`${what} must be a multiple of 64`);
+  return s;
+};
 
-function configurePayload(value: unknown): ConfigurePayload {
-  const o = obj(value, 'payload');
-  const out: Mutable<ConfigurePayload> = {};
-  const base = get(o, 'modelBaseUrl');
-  const backend = get(o, 'backend');
-  const theme = get(o, 'theme');
-  const host = get(o, 'host');
-  const model = get(o, 'model');
-  const inputSize = get(o, 'inputSize');
-  if (base !== undefined) out.modelBaseUrl = modelBaseUrl(base);
-  if (backend !== undefined) out.backend = oneOf(backend, ['auto', 'webgpu', 'wasm'], 'backend');
-  if (theme !== undefined) out.theme = oneOf(theme, ['light', 'dark', 'figma'], 'theme');
-  if (host !== undefined) out.host = oneOf(host, ['figma', 'photoshop', 'canva', 'test'], 'host');
-  if (model !== undefined) {
-    const id = str(model, 'model', MAX_MODEL_ID_LENGTH);
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) fail('model must be a model id (a-z, 0-9, . _ -)');
-    out.model = id;
-  }
-  if (inputSize !== undefined) {
-    const s = int(inputSize, 'inputSize', 64, 1024);
-    if (s % 64 !== 0) fail('inputSize must be a multiple of 64');
-    out.inputSize = s;
+const EDGE: Fields<WireEdgeControls> = {
+  feather: opt(between(0, LIMITS.maxEdgePx)),
+  shift: opt(between(-LIMITS.maxEdgePx, LIMITS.maxEdgePx)),
+  smooth: opt(between(0, LIMITS.maxEdgePx)),
+  hard: opt(flag),
+};
+
+const CONFIGURE: Fields<ConfigurePayload> = {
+  modelBaseUrl: opt(modelBaseUrl),
+  backend: opt(choice(BACKEND_CHOICES)),
+  theme: opt(choice(THEMES)),
+  host: opt(choice(HOSTS)),
+  model: opt(modelId),
+  inputSize: opt(inputSize),
+  inference: opt(choice(INFERENCE_MODES)),
+};
+
+const REMOVE: Fields<RemovePayload> = {
+  image: opt(rgba),
+  encoded: opt(encodedFile),
+  hints: opt(gray),
+  hintsEncoded: opt(encodedFile),
+  png: opt(flag),
+  maxOutputSide: opt(whole(1, LIMITS.maxSide)),
+  edge: opt((v, what) => fields(v, what, EDGE)),
+  output: opt(choice(OUTPUT_KINDS)),
+  interactive: opt(flag),
+  fixedOutput: opt(flag),
+  label: opt(text(LIMITS.maxLabelLength, 0)),
+};
+
+function removePayload(value: unknown, what: string): RemovePayload {
+  const out = fields(value, what, REMOVE);
+  if ((out.image === undefined) === (out.encoded === undefined)) fail('exactly one of image and encoded is required');
+  if (out.hints !== undefined && out.hintsEncoded !== undefined) fail('give hints or hintsEncoded, not both');
+  const { hints, image } = out; // an encoded image's size is known only once the frame decodes it
+  if (hints && image && (hints.width !== image.width || hints.height !== image.height)) {
+    fail(`hints are ${hints.width}×${hints.height} but the image is ${image.width}×${image.height}; they must match`);
   }
   return out;
 }
 
-function hostMessage(value: unknown): HostMessage {
-  const o = obj(value, 'message');
-  if (get(o, 'v') !== 1) fail('unsupported protocol version (v must be 1)');
-  const kind = oneOf(get(o, 'kind'), ['request', 'cancel'], 'kind');
-  const id = str(get(o, 'id'), 'id', LIMITS.maxIdLength);
-  if (kind === 'cancel') return { v: 1, kind, id };
-  const method = oneOf(get(o, 'method'), METHODS, 'method');
-  switch (method) {
-    case 'hello':
-    case 'preload':
-      return { v: 1, kind, id, method };
-    case 'configure':
-      return { v: 1, kind, id, method, payload: configurePayload(get(o, 'payload')) };
-    case 'remove':
-      return { v: 1, kind, id, method, payload: removePayload(get(o, 'payload')) };
-  }
-}
+const COMMAND: Fields<PanelCommand> = {
+  id: req(text(LIMITS.maxCommandIdLength)),
+  label: req(text(LIMITS.maxLabelLength)),
+  enabled: req(flag),
+};
 
-function capabilities(value: unknown): Capabilities {
-  const o = obj(value, 'capabilities');
-  const b = (k: keyof Capabilities): boolean => bool(get(o, k), `capabilities.${k}`);
-  return { webgpu: b('webgpu'), shaderF16: b('shaderF16'), crossOriginIsolated: b('crossOriginIsolated'), simd: b('simd'), cacheStorage: b('cacheStorage'), indexedDb: b('indexedDb'), secureContext: b('secureContext') };
-}
+const PANEL: Fields<PanelPayload> = {
+  status: req(text(LIMITS.maxStatusLength, 0)),
+  commands: req((v, what) => {
+    if (!Array.isArray(v)) return fail(`${what} must be an array`);
+    const length = v.length;
+    if (length > LIMITS.maxCommands) fail(`${what} has ${length} entries; at most ${LIMITS.maxCommands}`);
+    const out: PanelCommand[] = [];
+    for (let i = 0; i < length; i++) out.push(fields(get(v as unknown as Record<string, unknown>, String(i)), `${what}[${i}]`, COMMAND));
+    return out;
+  }),
+};
 
-function timings(value: unknown): { preprocess: number; inference: number; refine: number; compose: number } {
-  const o = obj(value, 'timings');
-  const t = (k: string): number => num(get(o, k), `timings.${k}`, 0, 1e9);
-  return { preprocess: t('preprocess'), inference: t('inference'), refine: t('refine'), compose: t('compose') };
-}
+const none: Check<undefined> = () => undefined;
 
-function removeResult(v: Record<string, unknown>): Extract<ResultPayload, { method: 'remove' }>['value'] {
-  const matte = gray(get(v, 'matte'), 'matte');
-  const cutoutValue = get(v, 'cutout');
-  const pngValue = get(v, 'png');
-  const hintsPngValue = get(v, 'hintsPng');
-  const fallbackValue = get(v, 'fallbackReason');
-  const cutout = cutoutValue === undefined ? undefined : rgba(cutoutValue, 'cutout');
-  if (cutout && (cutout.width !== matte.width || cutout.height !== matte.height)) {
+/** The payload check of every method (a method added to METHODS without one does not compile). */
+const PAYLOADS: { readonly [M in RequestMethod]: Check<PayloadOf<M>> } = {
+  hello: none,
+  configure: (v, what) => fields(v, what, CONFIGURE),
+  preload: none,
+  remove: removePayload,
+  panel: (v, what) => fields(v, what, PANEL),
+  diagnostics: none,
+};
+
+const CAPABILITIES: Fields<Capabilities> = {
+  webgpu: req(flag),
+  shaderF16: req(flag),
+  crossOriginIsolated: req(flag),
+  simd: req(flag),
+  cacheStorage: req(flag),
+  indexedDb: req(flag),
+  secureContext: req(flag),
+};
+const capabilities: Check<Capabilities> = (v, what) => fields(v, what, CAPABILITIES);
+
+const ms = between(0, 1e9);
+const REMOVE_RESULT: Fields<RemoveResult> = {
+  matte: opt(gray),
+  png: opt((v, what) => {
+    const p = obj(v, what);
+    return { ...size(p, what), data: fileBytes(get(p, 'data'), `${what} data`) };
+  }),
+  hintsPng: opt((v, what) => fileBytes(v, what)),
+  cutout: opt(rgba),
+  output: req(choice(OUTPUT_KINDS)),
+  backend: req(choice(WEB_BACKENDS)),
+  model: req(modelId),
+  fallbackReason: opt(text(MAX_ERROR_MESSAGE_LENGTH, 0)),
+  timings: req((v, what) => fields(v, what, { preprocess: req(ms), inference: req(ms), refine: req(ms), compose: req(ms) })),
+};
+
+function removeResult(value: unknown, what: string): RemoveResult {
+  const out = fields(value, what, REMOVE_RESULT);
+  const { cutout, matte } = out;
+  if (cutout && matte && (cutout.width !== matte.width || cutout.height !== matte.height)) {
     fail(`cutout is ${cutout.width}×${cutout.height} but the matte is ${matte.width}×${matte.height}; they must match`);
   }
-  let png: { data: Uint8Array; width: number; height: number } | undefined;
-  if (pngValue !== undefined) {
-    const p = obj(pngValue, 'png');
-    png = { ...size(p, 'png'), data: fileBytes(get(p, 'data'), 'png data') };
-  }
-  const hintsPng = hintsPngValue === undefined ? undefined : fileBytes(hintsPngValue, 'hintsPng');
-  const fallbackReason = fallbackValue === undefined ? undefined : str(fallbackValue, 'fallbackReason', MAX_ERROR_MESSAGE_LENGTH, 0);
-  return {
-    matte,
-    ...(cutout ? { cutout } : {}),
-    ...(png ? { png } : {}),
-    ...(hintsPng ? { hintsPng } : {}),
-    output: oneOf(get(v, 'output'), ['mask', 'cutout'], 'output'),
-    backend: oneOf(get(v, 'backend'), ['webgpu', 'wasm'], 'backend'),
-    model: str(get(v, 'model'), 'model', MAX_MODEL_ID_LENGTH),
-    ...(fallbackReason !== undefined ? { fallbackReason } : {}),
-    timings: timings(get(v, 'timings')),
-  };
+  if (!matte && !out.png) fail(`${what} has neither a matte nor a png`);
+  if (cutout && !matte) fail(`${what} has a cutout without a matte`);
+  return out;
+}
+
+const PRELOAD_RESULT: Fields<PreloadResult> = {
+  backend: req(choice(WEB_BACKENDS)),
+  model: req(modelId),
+  source: req(choice(MODEL_SOURCES)),
+  bytes: req(whole(0, Number.MAX_SAFE_INTEGER)),
+};
+
+const diagText = text(LIMITS.maxDiagnosticsText, 0);
+const DIAGNOSTICS: Fields<DiagnosticsResult> = {
+  origin: req(diagText),
+  scheme: req(diagText),
+  secureContext: req(flag),
+  crossOriginIsolated: req(flag),
+  webgpuAdapter: req(diagText),
+  shaderF16: req(flag),
+  cacheStorage: req(flag),
+  indexedDb: req(flag),
+  helperFrame: req(flag),
+  inference: req(choice(INFERENCE_MODES)),
+  model: req(text(MAX_MODEL_ID_LENGTH, 0)),
+  modelSource: req(choice([...MODEL_SOURCES, 'none'] as const)),
+  modelBytes: req(whole(0, Number.MAX_SAFE_INTEGER)),
+  backend: req(choice([...WEB_BACKENDS, 'none'] as const)),
+  userAgent: req(diagText),
+};
+
+const ok: Check<{ ok: true }> = (v, what) => {
+  if (get(obj(v, what), 'ok') !== true) fail(`${what} must be { ok: true }`);
+  return { ok: true };
+};
+
+/** The result check of every method. */
+const RESULTS: { readonly [M in RequestMethod]: Check<ResultMap[M]> } = {
+  hello: (v, what) => {
+    const o = obj(v, what);
+    if (get(o, 'protocol') !== 1) fail('unsupported protocol version (protocol must be 1)');
+    return { protocol: 1, capabilities: capabilities(get(o, 'capabilities'), 'capabilities') };
+  },
+  configure: ok,
+  preload: (v, what) => fields(v, what, PRELOAD_RESULT),
+  remove: removeResult,
+  panel: ok,
+  diagnostics: (v, what) => fields(v, what, DIAGNOSTICS),
+};
+
+function checkVersion(o: Record<string, unknown>): void {
+  if (get(o, 'v') !== 1) fail('unsupported protocol version (v must be 1)');
+}
+
+function hostMessage(value: unknown, salvage: { id?: string }): HostMessage {
+  const o = obj(value, 'message');
+  checkVersion(o);
+  const kind = oneOf(get(o, 'kind'), HOST_MESSAGE_KINDS, 'kind');
+  const id = str(get(o, 'id'), 'id', LIMITS.maxIdLength);
+  if (kind === 'cancel') return { v: 1, kind, id };
+  salvage.id = id;
+  const method = oneOf(get(o, 'method'), METHODS, 'method');
+  return payloadRequest(id, method, get(o, 'payload'));
+}
+
+function payloadRequest<M extends RequestMethod>(id: string, method: M, payload: unknown): HostMessage {
+  const check = PAYLOADS[method] as Check<PayloadOf<M>>;
+  const checked = check(payload, 'payload');
+  // Methods without a payload get none (not an own `payload: undefined` key).
+  return (checked === undefined ? { v: 1, kind: 'request', id, method } : { v: 1, kind: 'request', id, method, payload: checked }) as HostMessage;
 }
 
 function resultPayload(value: unknown): ResultPayload {
   const o = obj(value, 'result');
   const method = oneOf(get(o, 'method'), METHODS, 'result.method');
-  const v = obj(get(o, 'value'), 'result.value');
-  switch (method) {
-    case 'hello':
-      if (get(v, 'protocol') !== 1) fail('unsupported protocol version (protocol must be 1)');
-      return { method, value: { protocol: 1, capabilities: capabilities(get(v, 'capabilities')) } };
-    case 'configure':
-      if (get(v, 'ok') !== true) fail('configure result must be { ok: true }');
-      return { method, value: { ok: true } };
-    case 'preload':
-      return {
-        method,
-        value: {
-          backend: oneOf(get(v, 'backend'), ['webgpu', 'wasm'], 'backend'),
-          model: str(get(v, 'model'), 'model', MAX_MODEL_ID_LENGTH),
-          source: oneOf(get(v, 'source'), ['network', 'cache-storage', 'indexeddb', 'memory'], 'source'),
-        },
-      };
-    case 'remove':
-      return { method, value: removeResult(v) };
-  }
+  const check = RESULTS[method] as Check<ResultMap[typeof method]>;
+  return { method, value: check(get(o, 'value'), 'result.value') } as ResultPayload;
 }
 
 function frameMessage(value: unknown): FrameMessage {
   const o = obj(value, 'message');
-  if (get(o, 'v') !== 1) fail('unsupported protocol version (v must be 1)');
-  const kind = oneOf(get(o, 'kind'), ['ready', 'progress', 'result', 'error'], 'kind');
-  if (kind === 'ready') return { v: 1, kind, capabilities: capabilities(get(o, 'capabilities')) };
+  checkVersion(o);
+  const kind = oneOf(get(o, 'kind'), FRAME_MESSAGE_KINDS, 'kind');
+  if (kind === 'ready') return { v: 1, kind, capabilities: capabilities(get(o, 'capabilities'), 'capabilities') };
+  if (kind === 'command') return { v: 1, kind, command: str(get(o, 'command'), 'command', LIMITS.maxCommandIdLength) };
   const id = str(get(o, 'id'), 'id', LIMITS.maxIdLength);
   switch (kind) {
     case 'progress': {
-      const out: Mutable<Extract<FrameMessage, { kind: 'progress' }>> = {
+      const loaded = get(o, 'loadedBytes');
+      const total = get(o, 'totalBytes');
+      return {
         v: 1,
         kind,
         id,
         stage: oneOf(get(o, 'stage'), PROGRESS_STAGES, 'stage'),
         fraction: num(get(o, 'fraction'), 'fraction', 0, 1),
+        ...(loaded !== undefined ? { loadedBytes: num(loaded, 'loadedBytes', 0, Number.MAX_SAFE_INTEGER) } : {}),
+        ...(total !== undefined ? { totalBytes: num(total, 'totalBytes', 0, Number.MAX_SAFE_INTEGER) } : {}),
       };
-      const loaded = get(o, 'loadedBytes');
-      const total = get(o, 'totalBytes');
-      if (loaded !== undefined) out.loadedBytes = num(loaded, 'loadedBytes', 0, Number.MAX_SAFE_INTEGER);
-      if (total !== undefined) out.totalBytes = num(total, 'totalBytes', 0, Number.MAX_SAFE_INTEGER);
-      return out;
     }
     case 'result':
       return { v: 1, kind, id, result: resultPayload(get(o, 'result')) };
@@ -232,18 +312,20 @@ function frameMessage(value: unknown): FrameMessage {
   }
 }
 
-function parse<T>(value: unknown, run: (v: unknown) => T): Parsed<T> {
+function parse<T>(value: unknown, run: (v: unknown, salvage: { id?: string }) => T): Parsed<T> {
+  const salvage: { id?: string } = {};
   try {
-    return { ok: true, message: run(value) };
+    return { ok: true, message: run(value, salvage) };
   } catch (e) {
-    if (isInvalid(e)) return { ok: false, reason: e.message };
+    const id = salvage.id !== undefined ? { id: salvage.id } : {};
+    if (isInvalid(e)) return { ok: false, reason: e.message, ...id };
     // A getter or Proxy trap threw, or the engine ran out of stack on a hostile shape. Reading
     // e.name could itself throw (a hostile thrown object), so only typeof is used here.
-    return { ok: false, reason: `unreadable message (a property read threw: ${typeof e})` };
+    return { ok: false, reason: `unreadable message (a property read threw: ${typeof e})`, ...id };
   }
 }
 
 /** Validates a message a host adapter sent to the frame. Never throws. */
 export const parseHostMessage = (value: unknown): Parsed<HostMessage> => parse(value, hostMessage);
 /** Validates a message the frame sent to a host adapter. Never throws. */
-export const parseFrameMessage = (value: unknown): Parsed<FrameMessage> => parse(value, frameMessage);
+export const parseFrameMessage = (value: unknown): Parsed<FrameMessage> => parse(value, (v) => frameMessage(v));

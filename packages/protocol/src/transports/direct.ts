@@ -9,7 +9,8 @@
  * it is rethrown in a microtask of its own, so it is reported like an exception in an event
  * listener. A message sent while the other side has no handler is lost, as with postMessage.
  */
-import type { Endpoint, Logger } from './types.js';
+import type { FrameMessage, HostMessage } from '../messages.js';
+import type { Endpoint, FrameEndpoint, HostEndpoint, Logger } from './types.js';
 
 type Handler = (raw: unknown) => void;
 
@@ -30,9 +31,10 @@ function deliver(handlers: Set<Handler>, message: unknown, log: Logger | undefin
   }
 }
 
-export function createDirectPair(log?: Logger): [Endpoint, Endpoint] {
+/** [the host's endpoint, the frame's endpoint]. */
+export function createDirectPair(log?: Logger): [HostEndpoint, FrameEndpoint] {
   const handlers: [Set<Handler>, Set<Handler>] = [new Set(), new Set()];
-  const side = (self: 0 | 1): Endpoint => ({
+  const side = <Out extends HostMessage | FrameMessage>(self: 0 | 1): Endpoint<Out> => ({
     send(message) {
       const targets = handlers[self === 0 ? 1 : 0];
       queueMicrotask(() => deliver(targets, message, log));
@@ -45,5 +47,5 @@ export function createDirectPair(log?: Logger): [Endpoint, Endpoint] {
       return () => void handlers[self].delete(registration);
     },
   });
-  return [side(0), side(1)];
+  return [side<HostMessage>(0), side<FrameMessage>(1)];
 }

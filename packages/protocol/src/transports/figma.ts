@@ -5,7 +5,7 @@
  * not come from its parent window (another frame or an extension posting into it). The sandbox
  * receives the plugin message already unwrapped by Figma.
  */
-import type { Endpoint, Logger } from './types.js';
+import type { FrameEndpoint, HostEndpoint, Logger } from './types.js';
 import { silentLogger } from './types.js';
 
 interface MessageEventLike {
@@ -29,7 +29,7 @@ function pluginMessageOf(data: unknown): object | undefined {
   return typeof inner === 'object' && inner !== null ? inner : undefined;
 }
 
-export function createFigmaUiEndpoint(win: FigmaUiWindow, log: Logger = silentLogger): Endpoint {
+export function createFigmaUiEndpoint(win: FigmaUiWindow, log: Logger = silentLogger): FrameEndpoint {
   return {
     send(message) {
       // Figma's UI iframe has an opaque origin and the parent's origin is Figma's; '*' is what
@@ -70,7 +70,7 @@ export interface FigmaUiApiLike {
   off(type: 'message', callback: (pluginMessage: unknown, props: { origin: string }) => void): void;
 }
 
-export function createFigmaSandboxEndpoint(ui: FigmaUiApiLike, log: Logger = silentLogger): Endpoint {
+export function createFigmaSandboxEndpoint(ui: FigmaUiApiLike, log: Logger = silentLogger): HostEndpoint {
   return {
     send(message) {
       ui.postMessage(message);

@@ -11,6 +11,7 @@
  */
 import { decodeBase64, encodeBase64 } from '../base64.js';
 import { LIMITS } from '../messages.js';
+import type { FrameMessage, HostMessage } from '../messages.js';
 import type { Endpoint, Logger } from './types.js';
 import { silentLogger } from './types.js';
 
@@ -217,7 +218,8 @@ export interface WebviewOptions {
  * An endpoint over the JSON-only bridge, for either side. Malformed input is logged and dropped
  * inside the listener; an exception thrown by `handler` itself propagates as from any listener.
  */
-export function createWebviewEndpoint(port: WebviewPort, options: WebviewOptions = {}): Endpoint {
+/** Used on both sides of the bridge: `Out` is what this side sends (HostMessage in the panel, FrameMessage in the webview). */
+export function createWebviewEndpoint<Out extends HostMessage | FrameMessage>(port: WebviewPort, options: WebviewOptions = {}): Endpoint<Out> {
   const log = options.log ?? silentLogger;
   const chunkChars = options.chunkChars ?? DEFAULT_CHUNK_CHARS;
   if (!Number.isInteger(chunkChars) || chunkChars < MIN_CHUNK_CHARS) throw new RangeError(`chunkChars must be an integer ≥ ${MIN_CHUNK_CHARS}`);
