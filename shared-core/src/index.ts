@@ -5,6 +5,7 @@ export type { InferenceRuntime, InferenceSession } from './runtime-port.js';
 export type { ProgressEvent, ProgressListener, StageTimings } from './progress.js';
 export { preprocess, type PreprocessOptions, type ResizeMode } from './preprocess.js';
 export { computeTaps, resamplePlane } from './resample.js';
+export { downscaleRgba, downscaleMatte } from './area-downscale.js';
 export { applyHintsInPlace, assertHintSize, HINT_KEEP, HINT_REMOVE, type HintMask } from './hints.js';
 export { bilinearRefiner, clampUnit, type Refiner, type RefineInput } from './refiner.js';
 export { composeCutout, subjectBounds, CROP_THRESHOLD, type ComposeOptions, type Rect, type Rgb } from './compose.js';

@@ -91,7 +91,7 @@ export function verticalPass(tmp: Float32Array, w: number, dst: Float32Array, dh
 }
 
 /** Cell of each source column/row when w × h cells tile a W × H image, and each cell's pixel count. */
-function areaBins(src: number, dst: number): { cell: Int32Array; count: Float32Array } {
+export function areaBins(src: number, dst: number): { cell: Int32Array; count: Float32Array } {
   const cell = new Int32Array(src);
   const count = new Float32Array(dst);
   for (let i = 0; i < src; i++) {
