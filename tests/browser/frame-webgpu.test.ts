@@ -65,7 +65,9 @@ describe.skipIf(!RUN)('inference frame in Chromium (WebGPU on SwiftShader, fallb
     const initScript = `if (globalThis.GPUAdapter) GPUAdapter.prototype.requestDevice = function () { return Promise.reject(new Error('forced failure for the test')); };`;
     const { page, frame } = await h.open('src', { initScript });
     const reply = await page.evaluate(async (args) => {
-      await host.request('configure', { modelBaseUrl: args.base, backend: 'auto', ...args.small });
+      // The init script patches the page's GPUAdapter only (init scripts do not reach workers):
+      // this test is about backend fallback, so inference stays on the frame's thread.
+      await host.request('configure', { modelBaseUrl: args.base, backend: 'auto', inference: 'main-thread', ...args.small });
       return host.removeRaw('astronaut');
     }, { base: h.baseUrl, small: SMALL });
     expect(reply.ok, reply.message).toBe(true);

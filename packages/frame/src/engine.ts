@@ -4,11 +4,14 @@
  * is lost mid-run (the run is repeated on WASM, so the user gets a result either way), and keeps
  * one session alive between requests.
  */
-import { BackgroundRemover, CoreError, isCoreError, type AlphaMatte, type ModelManifest, type RgbaImage } from '@cutout/core';
+import { BackgroundRemover, CoreError, isCoreError, type AlphaMatte, type ModelManifest, type ProgressListener, type RgbaImage } from '@cutout/core';
 import type { InferenceRuntime } from '@cutout/core';
-import { createOrtWebRuntime, type OrtWebOptions, type WebBackend } from '@cutout/core/web';
+import type { OrtWebOptions, WebBackend } from '@cutout/core/web';
 import type { BackendChoice, Capabilities } from '@cutout/protocol';
 import type { AssetLoader, AssetSource } from './asset-loader.js';
+import { expectedInferenceMs, withInferenceEstimate } from './inference-estimate.js';
+import { createInferenceRuntimes, type InferenceMode, type InferenceRuntimes } from './worker-runtime.js';
+import { inferenceWorkerSource } from './worker-source.js';
 
 /** Model variant per backend (see docs/models.md): fp16 only where the adapter computes in fp16. */
 export const WEB_MODELS = {
@@ -25,6 +28,12 @@ export interface EngineOptions {
   readonly inputSize?: number | undefined;
   /** The runtime factory (onnxruntime-web); replaceable so the fallback logic can be tested in Node. */
   readonly createRuntime?: ((options: OrtWebOptions) => InferenceRuntime) | undefined;
+  /**
+   * Where the model runs when `createRuntime` is not given: 'worker' (default; the frame's UI and
+   * cancel stay responsive, falls back to the main thread where no worker starts) or 'main-thread'
+   * (hosts that allow no workers, e.g. Canva).
+   */
+  readonly inference?: InferenceMode | undefined;
 }
 
 export interface LoadProgress {
@@ -37,6 +46,8 @@ export interface ActiveSession {
   readonly backend: WebBackend;
   readonly model: string;
   readonly source: AssetSource;
+  /** The model file's size in bytes. */
+  readonly modelBytes: number;
   readonly fallbackReason: string | undefined;
 }
 
@@ -61,6 +72,10 @@ export class Engine {
   private wasmBinary: Uint8Array | null = null;
   /** Backends that failed in this frame: not tried again until reload. */
   private readonly failed = new Map<WebBackend, string>();
+  /** The worker (or main-thread) runtimes behind the sessions; the worker ends with the engine. */
+  private runtimes: InferenceRuntimes | null = null;
+  /** The last run's duration per backend, for the inference progress estimate. */
+  private readonly inferenceMs = new Map<WebBackend, number>();
 
   constructor(
     private readonly caps: Capabilities,
@@ -126,31 +141,61 @@ export class Engine {
       signal,
       onProgress: (p) => onProgress?.({ loadedBytes: wasmLoaded + p.loadedBytes, totalBytes: total }),
     });
-    const runtime = (this.options.createRuntime ?? createOrtWebRuntime)({
+    const runtime = this.runtimeFactory()({
       backend: attempt.backend,
       wasmBinary: this.wasmBinary,
       // Threads need SharedArrayBuffer, i.e. cross-origin isolation, which no host frame has today.
       numThreads: this.caps.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1,
     });
     const session = await runtime.createSession(manifest, bytes);
-    return { remover: new BackgroundRemover(session), backend: attempt.backend, model: manifest.id, source, fallbackReason };
+    this.loader.sessionCreated(modelAsset); // the memory copy of the model goes; ORT has its own
+    return { remover: new BackgroundRemover(session), backend: attempt.backend, model: manifest.id, source, modelBytes: modelAsset.bytes, fallbackReason };
+  }
+
+  /** Where the model runs: as configured until a session exists, then where it does (a worker may fall back). */
+  /** Whether the model host's helper frame answered with storage (diagnostics). */
+  helperFrame(): boolean {
+    return this.loader.helperFrame;
+  }
+
+  where(): InferenceMode {
+    return this.runtimes?.where() ?? this.options.inference ?? 'worker';
+  }
+
+  private runtimeFactory(): (options: OrtWebOptions) => InferenceRuntime {
+    if (this.options.createRuntime) return this.options.createRuntime;
+    this.runtimes ??= createInferenceRuntimes({ mode: this.options.inference ?? 'worker', workerSource: inferenceWorkerSource(), log: this.log });
+    return this.runtimes.createRuntime;
   }
 
   /**
    * Network alpha for an image; a WebGPU failure mid-run (device lost, kernel error) marks
-   * WebGPU as failed and repeats the run on WASM.
+   * WebGPU as failed and repeats the run on WASM. `onStage` gets the core's preprocess and
+   * inference events, plus inference estimates while the model runs (inference-estimate.ts).
    */
-  async predict(image: RgbaImage, signal?: AbortSignal, onProgress?: (p: LoadProgress) => void): Promise<{ lowRes: AlphaMatte; session: ActiveSession; preprocessMs: number; inferenceMs: number }> {
+  async predict(
+    image: RgbaImage,
+    signal?: AbortSignal,
+    onProgress?: (p: LoadProgress) => void,
+    onStage?: ProgressListener,
+  ): Promise<{ lowRes: AlphaMatte; session: ActiveSession; preprocessMs: number; inferenceMs: number }> {
     const session = await this.ensure(signal, onProgress);
+    const side = this.options.inputSize ?? 1024;
+    const expected = expectedInferenceMs(session.backend, side * side, this.inferenceMs.get(session.backend));
+    const estimate = onStage ? withInferenceEstimate(onStage, expected) : undefined;
     try {
-      const out = await session.remover.predict(image, { signal });
+      const out = await session.remover.predict(image, { signal, onProgress: estimate?.listener });
+      this.inferenceMs.set(session.backend, out.inferenceMs);
       return { ...out, session };
     } catch (e) {
+      estimate?.stop(); // before a repeat on WASM, which starts its own
       if (session.backend !== 'webgpu' || !(isCoreError(e, 'gpu_lost') || isCoreError(e, 'inference_failed')) || this.options.backend === 'webgpu') throw e;
       this.log('WebGPU failed during the run; repeating it on WASM', e);
       this.failed.set('webgpu', (e as Error).message);
       await this.reset();
-      return this.predict(image, signal, onProgress);
+      return this.predict(image, signal, onProgress, onStage);
+    } finally {
+      estimate?.stop();
     }
   }
 
@@ -161,7 +206,11 @@ export class Engine {
   }
 
   async dispose(): Promise<void> {
+    // The worker first: a session release would wait behind a cancelled run still in the worker.
+    this.runtimes?.dispose();
+    this.runtimes = null;
     await this.reset();
     this.wasmBinary = null;
+    this.loader.dispose(); // removes the model cache helper frame, if one is open
   }
 }
