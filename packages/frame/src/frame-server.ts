@@ -2,40 +2,34 @@
  * The frame side of the protocol: validates every incoming message, runs requests one at a time
  * (later ones queue, up to a bound; beyond it they are refused with 'busy'), maps core progress
  * and errors onto replies carrying the request id, and honours cancel for running and queued work.
+ * `panel` and `diagnostics` are answered at once, never queued. What one remove does is in
+ * remove-job.ts; the engine comes from an injectable factory (engine-factory.ts).
  */
-import { alphaToBytes, CoreError, isCoreError, type EdgeControls, type HintMask, type RgbaImage } from '@cutout/core';
+import { CoreError, isCoreError } from '@cutout/core';
 import {
   isWireErrorCode,
   parseHostMessage,
-  type BackendChoice,
   type ConfigurePayload,
-  type Endpoint,
+  type DiagnosticsResult,
+  type FrameEndpoint,
   type FrameMessage,
   type HostRequest,
+  type PanelPayload,
   type ProgressStage,
-  type RemovePayload,
-  type RemoveResult,
   type ResultPayload,
-  type WireEncoded,
   type WireErrorCode,
 } from '@cutout/protocol';
-import { decodeImage, encodePng } from './image-codec.js';
-import { downscaleRgba, fitSize, hintsFromImage, hintsImage, maskImage } from './image-ops.js';
 import { createAssetCache, type AssetCache } from './asset-cache.js';
-import { AssetLoader } from './asset-loader.js';
 import type { DetectedCapabilities } from './capabilities.js';
-import { Engine } from './engine.js';
+import { collectDiagnostics } from './diagnostics.js';
+import { defaultCreateEngine, type CreateEngine, type EngineLike, type FrameConfig } from './engine-factory.js';
 import type { FrameState, Store } from './frame-state.js';
 import type { ReviewUi } from './review.js';
+import { runRemoveJob, type RemoveJobContext } from './remove-job.js';
 
 export const MAX_QUEUED = 8;
 
-export interface FrameConfig {
-  readonly modelBaseUrl: string | undefined;
-  readonly backend: BackendChoice;
-  readonly model: string | undefined;
-  readonly inputSize: number | undefined;
-}
+export type { CreateEngine, EngineLike, FrameConfig } from './engine-factory.js';
 
 interface Job {
   readonly request: Extract<HostRequest, { method: 'preload' | 'remove' }>;
@@ -43,38 +37,24 @@ interface Job {
 }
 
 export interface FrameServerOptions {
-  readonly endpoint: Endpoint;
+  readonly endpoint: FrameEndpoint;
   readonly caps: DetectedCapabilities;
   readonly config: FrameConfig;
   readonly store: Store<FrameState>;
   readonly ui?: ReviewUi | undefined;
   readonly log?: ((message: string, detail?: unknown) => void) | undefined;
+  /** Makes the engine for a configuration; default `Engine` on onnxruntime-web (tests pass a fake). */
+  readonly createEngine?: CreateEngine | undefined;
 }
-
-
 
 function toWireError(e: unknown): { code: WireErrorCode; message: string } {
   if (isCoreError(e) && isWireErrorCode(e.code)) return { code: e.code, message: e.message };
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 
-/** A request id from a message that failed validation, when it is safe to echo back. */
-function salvageId(raw: unknown): string | null {
-  try {
-    if (typeof raw !== 'object' || raw === null) return null;
-    const r = raw as Record<string, unknown>;
-    const id = Object.prototype.hasOwnProperty.call(r, 'id') ? r['id'] : undefined;
-    const kind = Object.prototype.hasOwnProperty.call(r, 'kind') ? r['kind'] : undefined;
-    const v = Object.prototype.hasOwnProperty.call(r, 'v') ? r['v'] : undefined;
-    return v === 1 && kind === 'request' && typeof id === 'string' && id.length > 0 && id.length <= 128 ? id : null;
-  } catch {
-    return null;
-  }
-}
-
 export class FrameServer {
   private config: FrameConfig;
-  private engine: Engine | null = null;
+  private engine: EngineLike | null = null;
   private readonly cache: AssetCache;
   private readonly queue: Job[] = [];
   private running: Job | null = null;
@@ -108,6 +88,18 @@ export class FrameServer {
     this.running?.controller.abort();
   }
 
+  /** What the frame can do here and what it has loaded (the `diagnostics` reply and the UI's view). */
+  diagnostics(): DiagnosticsResult {
+    return collectDiagnostics({ caps: this.options.caps, config: this.config, engine: this.engine, helperFrame: this.engine?.helperFrame?.() ?? false });
+  }
+
+  /** The user pressed a panel command: sent to the host unless a job runs or the host has disabled it. */
+  sendCommand(command: string): void {
+    const panel = this.options.store.get().panel;
+    if (this.running || !panel?.commands.some((c) => c.id === command && c.enabled)) return this.log(`ignored panel command ${command}`);
+    this.send({ v: 1, kind: 'command', command });
+  }
+
   private send(message: FrameMessage): void {
     try {
       this.options.endpoint.send(message);
@@ -128,9 +120,8 @@ export class FrameServer {
   private receive(raw: unknown): void {
     const parsed = parseHostMessage(raw);
     if (!parsed.ok) {
-      const id = salvageId(raw);
       this.log(`ignored a malformed message: ${parsed.reason}`);
-      if (id !== null) this.send({ v: 1, kind: 'error', id, code: 'bad_request', message: parsed.reason });
+      if (parsed.id !== undefined) this.send({ v: 1, kind: 'error', id: parsed.id, code: 'bad_request', message: parsed.reason });
       return;
     }
     const message = parsed.message;
@@ -142,6 +133,10 @@ export class FrameServer {
       }
       case 'configure':
         return this.configure(message.id, message.payload);
+      case 'panel':
+        return this.panel(message.id, message.payload);
+      case 'diagnostics':
+        return this.reply(message.id, { method: 'diagnostics', value: this.diagnostics() });
       case 'preload':
       case 'remove':
         return this.enqueue({ request: message, controller: new AbortController() });
@@ -168,6 +163,7 @@ export class FrameServer {
       ...(payload.backend !== undefined ? { backend: payload.backend } : {}),
       ...(payload.model !== undefined ? { model: payload.model } : {}),
       ...(payload.inputSize !== undefined ? { inputSize: payload.inputSize } : {}),
+      ...(payload.inference !== undefined ? { inference: payload.inference } : {}),
     };
     const changed = JSON.stringify(next) !== JSON.stringify(this.config);
     this.config = next;
@@ -178,6 +174,12 @@ export class FrameServer {
       void old?.dispose();
     }
     this.reply(id, { method: 'configure', value: { ok: true } });
+  }
+
+  /** Not queued: the panel shows the host's current selection even while a job runs. */
+  private panel(id: string, payload: PanelPayload): void {
+    this.options.store.set({ panel: payload });
+    this.reply(id, { method: 'panel', value: { ok: true } });
   }
 
   private enqueue(job: Job): void {
@@ -199,21 +201,19 @@ export class FrameServer {
     const job = this.queue.shift();
     if (!job) return;
     this.running = job;
-    this.options.store.set({ queued: this.queue.length });
+    this.options.store.set({ queued: this.queue.length, running: true });
     try {
       await this.run(job);
     } finally {
       this.running = null;
+      if (this.queue.length === 0) this.options.store.set({ running: false });
       void this.pump();
     }
   }
 
-  private engineFor(): Engine {
+  private engineFor(): EngineLike {
     if (this.engine) return this.engine;
-    const base = this.config.modelBaseUrl;
-    if (!base) throw new CoreError('model_missing', 'No model base URL is configured: the host must send configure { modelBaseUrl } first.');
-    const loader = new AssetLoader(base, this.cache, this.log);
-    this.engine = new Engine(this.options.caps, loader, { backend: this.config.backend, model: this.config.model, inputSize: this.config.inputSize }, this.log);
+    this.engine = (this.options.createEngine ?? defaultCreateEngine)(this.config, this.options.caps, this.cache, this.log);
     return this.engine;
   }
 
@@ -230,6 +230,15 @@ export class FrameServer {
     this.options.store.set({ stage, fraction: f, ...(bytes ?? {}) });
   }
 
+  private jobContext(interactive: boolean): RemoveJobContext {
+    return {
+      engine: () => this.engineFor(),
+      store: this.options.store,
+      ui: interactive ? this.options.ui : undefined,
+      progress: (id, stage, fraction, bytes) => this.progress(id, stage, fraction, bytes),
+    };
+  }
+
   private async run(job: Job): Promise<void> {
     const { request, controller } = job;
     const store = this.options.store;
@@ -242,9 +251,9 @@ export class FrameServer {
           const engine = this.engineFor();
           const session = await engine.ensure(controller.signal, (p) => this.progress(request.id, 'download', p.totalBytes ? p.loadedBytes / p.totalBytes : 1, p));
           store.set({ backend: session.backend, model: session.model, fallbackReason: session.fallbackReason ?? null });
-          this.reply(request.id, { method: 'preload', value: { backend: session.backend, model: session.model, source: session.source } });
+          this.reply(request.id, { method: 'preload', value: { backend: session.backend, model: session.model, source: session.source, bytes: session.modelBytes } });
         } else {
-          const value = await this.remove(request.id, request.payload, controller.signal, interactive);
+          const value = await runRemoveJob(this.jobContext(interactive), request.id, request.payload, controller.signal);
           this.reply(request.id, { method: 'remove', value });
         }
         store.set({ phase: 'idle', stage: null });
@@ -267,65 +276,5 @@ export class FrameServer {
         return;
       }
     }
-  }
-
-  private async remove(id: string, payload: RemovePayload, signal: AbortSignal, interactive: boolean): Promise<RemoveResult> {
-    const image: RgbaImage = payload.image ?? (await decodeImage((payload.encoded as WireEncoded).data));
-    let hints: HintMask | undefined = payload.hints ?? (payload.hintsEncoded ? hintsFromImage(await decodeImage(payload.hintsEncoded.data)) : undefined);
-    let edge: EdgeControls = payload.edge ?? {};
-    const engine = this.engineFor();
-    const { lowRes, session, preprocessMs, inferenceMs } = await engine.predict(image, signal, (p) =>
-      this.progress(id, 'download', p.totalBytes ? p.loadedBytes / p.totalBytes : 1, p),
-    );
-    this.options.store.set({ backend: session.backend, model: session.model, fallbackReason: session.fallbackReason ?? null });
-    this.progress(id, 'inference', 1);
-    const remover = session.remover;
-    const refineProgress = (e: { stage: string; fraction: number }): void => {
-      if (e.stage === 'refine' || e.stage === 'compose') this.progress(id, e.stage, e.fraction);
-    };
-    let refined = await remover.refineFrom(image, lowRes, { hints, edge, signal, onProgress: refineProgress });
-    let output = payload.output ?? 'mask';
-    if (interactive && this.options.ui) {
-      this.progress(id, 'review', 0);
-      this.options.store.set({ phase: 'review', output });
-      const outcome = await this.options.ui.review(
-        {
-          image,
-          matte: refined.matte,
-          output,
-          edge,
-          hints,
-          resolve: async (h, e, s) => (await remover.refineFrom(image, lowRes, { hints: h, edge: e, signal: s })).matte,
-        },
-        signal,
-      );
-      refined = { ...refined, matte: outcome.matte };
-      output = outcome.output;
-      edge = outcome.edge;
-      hints = outcome.hints;
-      this.options.store.set({ phase: 'working' });
-    }
-    const base = {
-      matte: { width: image.width, height: image.height, data: alphaToBytes(refined.matte) },
-      output,
-      backend: session.backend,
-      model: session.model,
-      ...(session.fallbackReason ? { fallbackReason: session.fallbackReason } : {}),
-    };
-    const timings = { preprocess: preprocessMs, inference: inferenceMs, refine: refined.timings.refine, compose: 0 };
-    let cutout: RgbaImage | undefined;
-    if (output === 'cutout') {
-      const cut = await remover.cutoutFrom(image, refined, { signal, onProgress: refineProgress });
-      timings.compose = cut.timings.compose;
-      cutout = { width: cut.image.width, height: cut.image.height, data: cut.image.data instanceof Uint8Array ? cut.image.data : new Uint8Array(cut.image.data.buffer, cut.image.data.byteOffset, cut.image.data.length) };
-    }
-    if (!payload.png) {
-      return { ...base, timings, ...(cutout ? { cutout: { width: cutout.width, height: cutout.height, data: cutout.data as Uint8Array } } : {}) };
-    }
-    const size = fitSize(image.width, image.height, payload.maxOutputSide);
-    const outImage = downscaleRgba(cutout ?? maskImage(refined.matte), size.width, size.height);
-    const png = { data: await encodePng(outImage), width: size.width, height: size.height };
-    const hintsPicture = hints && size.width === image.width ? hintsImage(hints) : null;
-    return { ...base, timings, png, ...(hintsPicture ? { hintsPng: await encodePng(hintsPicture) } : {}) };
   }
 }

@@ -1,5 +1,5 @@
 /** The frame's observable state: what the UI renders. One small store, no framework coupling. */
-import type { OutputKind, ProgressStage, ThemeName, WireErrorCode } from '@cutout/protocol';
+import type { OutputKind, PanelPayload, ProgressStage, ThemeName, WireErrorCode } from '@cutout/protocol';
 
 export type Phase = 'idle' | 'working' | 'review' | 'error';
 
@@ -17,6 +17,10 @@ export interface FrameState {
   readonly error: { readonly code: WireErrorCode; readonly message: string; readonly retryable: boolean } | null;
   readonly output: OutputKind;
   readonly queued: number;
+  /** A request (preload or remove) holds the frame; panel commands wait until it is done. */
+  readonly running: boolean;
+  /** What a host that keeps the frame open as a panel shows (null: no panel). */
+  readonly panel: PanelPayload | null;
   readonly theme: ThemeName;
 }
 
@@ -33,6 +37,8 @@ export const INITIAL_STATE: FrameState = {
   error: null,
   output: 'mask',
   queued: 0,
+  running: false,
+  panel: null,
   theme: 'light',
 };
 

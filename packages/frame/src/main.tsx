@@ -4,12 +4,12 @@
  * otherwise Figma's `{pluginMessage}` envelope to the parent frame), and renders the UI.
  * Canva embeds the frame in its own document and uses mountFrame() with a direct endpoint.
  */
-import { createFigmaUiEndpoint, createWebviewEndpoint, type Endpoint } from '@cutout/protocol';
+import { createFigmaUiEndpoint, createWebviewEndpoint, type FrameEndpoint } from '@cutout/protocol';
 import { mountFrame } from './mount.js';
 
 declare const __DEFAULT_MODEL_BASE__: string;
 
-function hostEndpoint(log: (m: string, d?: unknown) => void): Endpoint {
+function hostEndpoint(log: (m: string, d?: unknown) => void): FrameEndpoint {
   const uxpHost = (window as Window & { uxpHost?: { postMessage(m: unknown): void } }).uxpHost;
   if (uxpHost) return createWebviewEndpoint({ send: (m) => uxpHost.postMessage(m), target: window }, { log });
   return createFigmaUiEndpoint(window, log);
@@ -22,5 +22,7 @@ if (root) {
     endpoint: hostEndpoint(log),
     config: { modelBaseUrl: __DEFAULT_MODEL_BASE__ || undefined, backend: 'auto', model: undefined, inputSize: undefined },
     log,
+    // The frame is the whole page here: its keys work with nothing focused, as before.
+    keyScope: 'page',
   });
 }

@@ -7,6 +7,8 @@ export interface ReviewJob {
   /** The refined matte before any user edits (edge controls from the request already applied). */
   readonly matte: AlphaMatte;
   readonly output: OutputKind;
+  /** The output kind is the host's (a refine writes back into what exists): the user gets no choice. */
+  readonly fixedOutput: boolean;
   readonly edge: EdgeControls;
   readonly hints: HintMask | undefined;
   /** Re-solves the matte around the given hints (no model run: the network alpha is kept). */

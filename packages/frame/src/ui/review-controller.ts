@@ -90,6 +90,12 @@ export class ReviewController implements ReviewUi {
   }
 
   set(patch: Partial<Pick<ReviewState, 'view' | 'background' | 'customColour' | 'brushMode' | 'brushSize' | 'output'>>): void {
+    // A fixed output is the host's to choose (figma-review F2): a stray patch must not change it.
+    if (patch.output !== undefined && this.store.get().job?.fixedOutput) {
+      const { output: _ignored, ...rest } = patch;
+      this.store.set(rest);
+      return;
+    }
     this.store.set(patch);
   }
 

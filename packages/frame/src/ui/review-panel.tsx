@@ -69,17 +69,24 @@ export function ReviewPanel({ controller, state }: { controller: ReviewControlle
           Hard edge (logos, products)
         </label>
       </fieldset>
-      <fieldset class="row">
-        <legend>Result</legend>
-        <label class="chip">
-          <input type="radio" name="output" value="mask" checked={output === 'mask'} onChange={() => controller.set({ output: 'mask' })} />
-          Editable mask
-        </label>
-        <label class="chip">
-          <input type="radio" name="output" value="cutout" checked={output === 'cutout'} onChange={() => controller.set({ output: 'cutout' })} />
-          Masked layer
-        </label>
-      </fieldset>
+      {state.job?.fixedOutput ? (
+        // The host writes back into what exists (a refine): its kind is not the user's to change.
+        <p class="status" data-testid="output-fixed">
+          Result: {output === 'mask' ? 'editable mask' : 'masked layer'} (as before)
+        </p>
+      ) : (
+        <fieldset class="row" data-testid="output-choice">
+          <legend>Result</legend>
+          <label class="chip">
+            <input type="radio" name="output" value="mask" checked={output === 'mask'} onChange={() => controller.set({ output: 'mask' })} />
+            Editable mask
+          </label>
+          <label class="chip">
+            <input type="radio" name="output" value="cutout" checked={output === 'cutout'} onChange={() => controller.set({ output: 'cutout' })} />
+            Masked layer
+          </label>
+        </fieldset>
+      )}
       <div class="actions">
         <button type="button" data-testid="cancel" onClick={() => controller.cancel()} title="Esc">Cancel</button>
         <button type="button" data-testid="apply" class="primary" disabled={solving} onClick={() => controller.apply()} title="Enter">
