@@ -4,11 +4,12 @@
  *   npm run serve:models -- [--port 8787] [--host 127.0.0.1] [--models-dir models] [--root <dir>|<prefix>=<dir>]… [--frame] [--latency ms]
  * --root serves an extra static directory (test pages) at / (or at the given URL prefix);
  * --frame also serves the built inference frame under /frame/ (open /frame/bundle/index.html).
+ * /cache-helper.html is the built model cache helper page (null-origin frames keep the model there).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startModelServer } from './lib/model-server.js';
+import { DEFAULT_CACHE_HELPER, startModelServer } from './lib/model-server.js';
 
 const root = resolve(import.meta.dirname, '..');
 const usage = 'usage: tsx scripts/serve-models.ts [--port 8787] [--host 127.0.0.1] [--models-dir models] [--root <dir>|<prefix>=<dir>]… [--frame] [--latency ms]';
@@ -81,6 +82,7 @@ try {
 console.log(`model base URL: ${server.url}`);
 console.log(`  models:        ${server.url}models/  (from ${modelsDir}${models.length ? `: ${models.join(', ')}` : ''})`);
 console.log(`  onnxruntime:   ${server.url}ort/  (from ${server.ortDir ?? 'nowhere: onnxruntime-web not found'})`);
+console.log(`  cache helper:  ${server.url}cache-helper.html  (${existsSync(DEFAULT_CACHE_HELPER) ? `from ${DEFAULT_CACHE_HELPER}` : 'not built yet: run `npm run build`'})`);
 for (const [prefix, dir] of Object.entries(staticDirs)) console.log(`  static:        ${server.url}${prefix.replace(/^\//, '')}  (from ${dir})`);
 console.log('frame configuration (the host\'s configure request payload), e.g.:');
 console.log(`  ${JSON.stringify({ modelBaseUrl: server.url, backend: 'auto' })}`);

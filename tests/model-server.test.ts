@@ -299,4 +299,40 @@ describe('model server', () => {
     await slow.close(); // idempotent
     await expect(fetch(`${slow.url}models/tiny.json`)).rejects.toThrow();
   });
+
+  it('serves the cache helper page at /cache-helper.html (HTML, no-cache, frameable), or 404 when there is none', async () => {
+    const helperFile = join(pages, 'helper.html');
+    await writeFile(helperFile, '<!doctype html><title>helper</title>');
+    const withHelper = await startModelServer({ port: 0, modelsDir: dir, cacheHelper: helperFile });
+    const none = await startModelServer({ port: 0, modelsDir: dir, cacheHelper: null });
+    try {
+      const res = await fetch(`${withHelper.url}cache-helper.html`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('x-frame-options')).toBeNull();
+      expectCorsBase(res.headers);
+      expect(await res.text()).toContain('helper');
+      expect((await raw(withHelper.url, '/cache-helper.html/x')).status).toBe(404);
+      expect((await raw(withHelper.url, '/models/cache-helper.html')).status).toBe(404);
+      expect((await raw(none.url, '/cache-helper.html')).status).toBe(404);
+    } finally {
+      await withHelper.close();
+      await none.close();
+    }
+  });
+
+  it('recordRequests keeps every request; countGets counts GETs of one path, whatever the query', async () => {
+    expect(server.requests).toEqual([]); // not recorded unless asked
+    const rec = await startModelServer({ port: 0, modelsDir: dir, recordRequests: true });
+    try {
+      for (const path of ['/models/tiny.onnx', '/models/tiny.onnx?x=1', '/models/tiny.json']) await raw(rec.url, path);
+      await raw(rec.url, '/models/tiny.onnx', 'HEAD');
+      expect(rec.requests).toHaveLength(4);
+      expect(rec.countGets('/models/tiny.onnx')).toBe(2);
+      expect(rec.countGets('/models/tiny.json')).toBe(1);
+    } finally {
+      await rec.close();
+    }
+  });
 });

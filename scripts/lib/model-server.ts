@@ -5,9 +5,11 @@
  * caching for content-addressed files, no-cache for manifests, strong ETag/304, single byte ranges.
  * Also serves test pages and fixtures (staticDirs). Files are streamed, never read whole.
  *
- *   /models/<file>  modelsDir: only existing *.json and *.onnx, flat, no listing
- *   /ort/<file>     onnxruntime-web's dist: only ort-wasm-*.wasm and ort-wasm-*.mjs
- *   <prefix><path>  staticDirs[prefix]: any file below the directory
+ *   /models/<file>        modelsDir: only existing *.json and *.onnx, flat, no listing
+ *   /ort/<file>           onnxruntime-web's dist: only ort-wasm-*.wasm and ort-wasm-*.mjs
+ *   /cache-helper.html    the built cache helper page (packages/frame/dist/model-host/), which
+ *                         null-origin frames embed to keep the model between runs
+ *   <prefix><path>        staticDirs[prefix]: any file below the directory
  */
 import { createReadStream, existsSync, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -38,6 +40,10 @@ export interface ModelServerOptions {
   readonly onRequest?: (info: ModelServerRequestInfo) => void;
   /** Delay before each response (tests of progress and cancel). */
   readonly latencyMs?: number;
+  /** The page served at /cache-helper.html; default the built one (404 until `npm run build`); null: none. */
+  readonly cacheHelper?: string | null;
+  /** Keep every request in `ModelServer.requests` (tests count what reached the server). */
+  readonly recordRequests?: boolean;
 }
 
 export interface ModelServer {
@@ -45,6 +51,10 @@ export interface ModelServer {
   readonly url: string;
   /** The ORT directory served under /ort/ (null when onnxruntime-web was not found). */
   readonly ortDir: string | null;
+  /** Every request with its decided status, in arrival order (empty unless `recordRequests`). */
+  readonly requests: readonly ModelServerRequestInfo[];
+  /** GET requests whose path (query ignored) is `path`, e.g. '/models/isnet-fp32-web.onnx'. */
+  countGets(path: string): number;
   close(): Promise<void>;
 }
 
@@ -68,6 +78,7 @@ const TYPES: Readonly<Record<string, string>> = {
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const ORT_PROBE = 'ort-wasm-simd-threaded.jsep.wasm';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_CACHE_HELPER = join(REPO_ROOT, 'packages', 'frame', 'dist', 'model-host', 'cache-helper.html');
 
 /** onnxruntime-web's dist directory: as shared-core resolves it, else the usual node_modules places. */
 export function defaultOrtDir(root: string = REPO_ROOT): string {
@@ -83,8 +94,10 @@ export function defaultOrtDir(root: string = REPO_ROOT): string {
 }
 
 interface Mount {
+  /** A directory prefix ending in '/', or one exact path (`file` set). */
   readonly prefix: string;
   readonly dir: string;
+  readonly file?: string;
   /** Flat mounts allow one path segment matching `name`; others any path below dir. */
   readonly name?: RegExp;
   readonly cache: (file: string) => string;
@@ -108,6 +121,10 @@ function mapPath(rawPath: string, mounts: readonly Mount[]): { file: string; cac
   if (decoded.includes('\0') || decoded.includes('\\') || rawPath.includes('\\')) throw new HttpError(400);
   if (decoded.split('/').some((part) => part === '..' || part === '.')) throw new HttpError(400);
   for (const mount of mounts) {
+    if (mount.file !== undefined) {
+      if (decoded === mount.prefix) return { file: mount.file, cache: mount.cache(mount.file) };
+      continue;
+    }
     if (!decoded.startsWith(mount.prefix)) continue;
     const parts = decoded.slice(mount.prefix.length).split('/');
     if (parts.some((part) => part === '')) throw new HttpError(404); // directories, '//'
@@ -173,7 +190,11 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
       cache: () => 'no-cache',
     })),
   ];
+  const cacheHelper = options.cacheHelper === undefined ? DEFAULT_CACHE_HELPER : options.cacheHelper;
+  // The helper page may change with each frame release: revalidated, never cached for long.
+  if (cacheHelper !== null) mounts.push({ prefix: '/cache-helper.html', dir: dirname(cacheHelper), file: cacheHelper, cache: () => 'no-cache' });
   mounts.sort((a, b) => b.prefix.length - a.prefix.length); // most specific first
+  const requests: ModelServerRequestInfo[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse, send: (status: number, headers?: OutgoingHttpHeaders) => void): Promise<void> => {
     const method = req.method ?? 'GET';
@@ -249,7 +270,9 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     const send = (status: number, headers: OutgoingHttpHeaders = {}): void => {
       if (!reported) {
         reported = true;
-        options.onRequest?.({ method: req.method ?? '', url: req.url ?? '', ...(typeof origin === 'string' ? { origin } : {}), status });
+        const info = { method: req.method ?? '', url: req.url ?? '', ...(typeof origin === 'string' ? { origin } : {}), status };
+        if (options.recordRequests) requests.push(info);
+        options.onRequest?.(info);
       }
       res.writeHead(status, {
         'Access-Control-Allow-Origin': '*',
@@ -291,6 +314,8 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   return {
     url: `http://${hostPart}:${port}/`,
     ortDir,
+    requests,
+    countGets: (path) => requests.filter((r) => r.method === 'GET' && r.url.replace(/[?#].*$/, '') === path).length,
     close: () =>
       (closing ??= new Promise<void>((done) => {
         server.close(() => done());

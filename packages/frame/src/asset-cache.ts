@@ -1,8 +1,11 @@
 /**
  * Where verified model and runtime bytes are kept between runs, keyed by their sha256 (so a key
  * can never return different bytes). Cache Storage where the origin has it, IndexedDB otherwise,
- * memory as the last resort (null-origin `data:` and sandboxed `srcdoc` frames have no storage:
- * there the model is downloaded again when the frame is reopened, and HTTP caching is all there is).
+ * memory as the last resort: null-origin `data:` and sandboxed `srcdoc` frames have no storage, and
+ * Chromium does not HTTP-cache their requests (transient network isolation key, figma-review
+ * CR-cache). There AssetLoader asks the model host's cache helper frame, which runs this same
+ * code under the model host's origin (cache-helper/main.ts). The memory cache holds the model only
+ * until a session has it (AssetLoader.sessionCreated).
  */
 
 export type CacheKind = 'cache-storage' | 'indexeddb' | 'memory';

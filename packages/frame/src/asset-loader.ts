@@ -1,13 +1,19 @@
 /**
- * Model and ORT runtime bytes for the frame: from the asset cache when a verified copy is there,
- * else downloaded from the model base URL and verified. A failed load leaves nothing behind, so a
- * retry starts clean; a cached copy that no longer verifies is evicted and downloaded again.
+ * Model and ORT runtime bytes for the frame, from the first place that has a verified copy:
+ *   1. the frame's own cache (Cache Storage, else IndexedDB; memory where the frame has neither),
+ *   2. where the frame has no storage of its own (Figma's null-origin UI): the model host's cache
+ *      helper page (cache-helper-client.ts), which has the model host's origin and so storage,
+ *   3. a direct download from the model base URL.
+ * Every byte is verified by size and sha256 whichever way it came. A failed load leaves nothing
+ * behind, so a retry starts clean; a cached copy that no longer verifies is evicted and replaced.
  */
-import { CoreError, parseModelManifest, type ModelManifest } from '@cutout/core';
+import { CoreError, isCoreError, parseModelManifest, type ModelManifest } from '@cutout/core';
 import type { AssetCache, CacheKind } from './asset-cache.js';
+import { defaultConnectHelper, type CacheHelper, type ConnectHelper } from './cache-helper-client.js';
 import { fetchVerified, sha256Hex, type ExpectedAsset, type FetchProgress } from './fetch-verified.js';
 
-export type AssetSource = 'network' | CacheKind;
+/** Where bytes came from; 'helper-frame' only when the helper had them stored (a helper download is 'network'). */
+export type AssetSource = 'network' | CacheKind | 'helper-frame';
 
 /** Written into the bundle at build time from the onnxruntime-web package it was built with. */
 declare const __ORT_WASM__: { readonly file: string; readonly bytes: number; readonly sha256: string };
@@ -43,12 +49,19 @@ export interface LoadOptions {
 
 export class AssetLoader {
   readonly baseUrl: string;
+  private helper: Promise<CacheHelper | null> | null = null;
+  /** null until the helper is first needed; false once it failed (not asked again by this loader). */
+  private helperOk: boolean | null = null;
+  private disposed = false;
+
   constructor(
     baseUrl: string,
     private readonly cache: AssetCache,
     private readonly log: (message: string, detail?: unknown) => void = () => undefined,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
     private readonly ortWasm: { readonly file: string; readonly bytes: number; readonly sha256: string } = ORT_WASM,
+    /** How to reach the model host's cache helper; null: never (default outside a DOM page). */
+    private readonly connectHelper: ConnectHelper | null = defaultConnectHelper(),
   ) {
     this.baseUrl = normaliseBaseUrl(baseUrl);
   }
@@ -57,6 +70,10 @@ export class AssetLoader {
     return this.cache.kind;
   }
 
+  /** The model host's cache helper answered with storage and has not failed (diagnostics). */
+  get helperFrame(): boolean {
+    return this.helperOk === true;
+  }
   async manifest(id: string, signal?: AbortSignal): Promise<ModelManifest> {
     const url = `${this.baseUrl}models/${encodeURIComponent(id)}.json`;
     let response: Response;
@@ -88,20 +105,106 @@ export class AssetLoader {
 
   /** Verified bytes of one asset and where they came from. */
   async load(asset: ExpectedAsset, options: LoadOptions = {}): Promise<{ bytes: Uint8Array; source: AssetSource }> {
+    this.assertOpen();
+    const cached = await this.fromCache(asset);
+    if (cached) {
+      options.onProgress?.({ loadedBytes: asset.bytes, totalBytes: asset.bytes });
+      return { bytes: cached, source: this.cache.kind };
+    }
+    const helped = await this.fromHelper(asset, options);
+    if (helped) {
+      await this.keep(asset, helped.bytes);
+      return helped;
+    }
+    this.assertOpen();
+    const bytes = await fetchVerified(asset, { signal: options.signal, onProgress: options.onProgress, fetchImpl: this.fetchImpl });
+    await this.keep(asset, bytes);
+    return { bytes, source: 'network' };
+  }
+
+  /**
+   * A session holds the model now: its bytes leave the memory cache (ORT has its own copy, in the
+   * worker or the WASM heap; a worker transfer has detached ours anyway), and the helper frame is
+   * closed (it is reopened if a later load needs it). Stored copies stay.
+   */
+  sessionCreated(model: ExpectedAsset): void {
+    if (this.cache.kind === 'memory') void this.cache.delete(model.sha256);
+    this.closeHelper();
+  }
+
+  /** Closes the helper frame; later loads fail with 'disposed'. */
+  dispose(): void {
+    this.disposed = true;
+    this.closeHelper();
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new CoreError('disposed', 'The model loader has been disposed.');
+  }
+
+  private async verified(bytes: Uint8Array, asset: ExpectedAsset): Promise<boolean> {
+    return bytes.length === asset.bytes && (await digestHex(bytes)) === asset.sha256;
+  }
+
+  private async fromCache(asset: ExpectedAsset): Promise<Uint8Array | null> {
     const cached = await this.cache.get(asset.sha256).catch((e: unknown) => {
       this.log(`cache read failed for ${asset.url}`, e);
       return null;
     });
-    if (cached) {
-      if (cached.length === asset.bytes && (await digestHex(cached)) === asset.sha256) {
-        options.onProgress?.({ loadedBytes: asset.bytes, totalBytes: asset.bytes });
-        return { bytes: cached, source: this.cache.kind };
-      }
-      this.log(`cached copy of ${asset.url} failed verification; downloading again`);
-      await this.cache.delete(asset.sha256).catch(() => undefined);
-    }
-    const bytes = await fetchVerified(asset, { signal: options.signal, onProgress: options.onProgress, fetchImpl: this.fetchImpl });
+    if (!cached) return null;
+    // Empty: a memory entry whose buffer was transferred to the inference worker (detached).
+    if (cached.length > 0 && (await this.verified(cached, asset))) return cached;
+    if (cached.length > 0) this.log(`cached copy of ${asset.url} failed verification; loading it again`);
+    await this.cache.delete(asset.sha256).catch(() => undefined);
+    return null;
+  }
+
+  private async keep(asset: ExpectedAsset, bytes: Uint8Array): Promise<void> {
     await this.cache.put(asset.sha256, bytes).catch((e: unknown) => this.log(`could not cache ${asset.url} (storage full?)`, e));
-    return { bytes, source: 'network' };
+  }
+
+  /** The asset through the model host's helper frame, verified; null to download directly. */
+  private async fromHelper(asset: ExpectedAsset, options: LoadOptions): Promise<{ bytes: Uint8Array; source: AssetSource } | null> {
+    // Only where the frame keeps nothing itself, and only for files under the base (the helper serves no others).
+    if (this.cache.kind !== 'memory' || !this.connectHelper || this.helperOk === false || !asset.url.startsWith(this.baseUrl)) return null;
+    const connect = this.connectHelper;
+    this.helper ??= connect(this.baseUrl, this.log).then(
+      (helper) => {
+        this.helperOk = true;
+        this.log(`model files are cached by the model host's helper frame (${helper.storage})`);
+        return helper;
+      },
+      (e: unknown) => {
+        this.helperOk = false;
+        this.log(`no model cache helper frame: ${(e as Error).message}; downloading directly`);
+        return null;
+      },
+    );
+    const helper = await this.helper;
+    if (!helper) return null;
+    const path = asset.url.slice(this.baseUrl.length);
+    try {
+      const got = await helper.get(path, asset, options);
+      if (await this.verified(got.bytes, asset)) {
+        if (got.from === 'storage') options.onProgress?.({ loadedBytes: asset.bytes, totalBytes: asset.bytes });
+        return { bytes: got.bytes, source: got.from === 'storage' ? 'helper-frame' : 'network' };
+      }
+      await helper.evict(asset.sha256);
+      throw new CoreError('model_integrity', `the helper frame's copy of ${asset.url} failed verification (size or sha256)`);
+    } catch (e) {
+      if (isCoreError(e, 'cancelled') || options.signal?.aborted) throw isCoreError(e, 'cancelled') ? e : new CoreError('cancelled', `Loading ${asset.url} was cancelled.`, { cause: e });
+      this.assertOpen();
+      // A helper that failed or lied is not asked again by this loader.
+      this.log(`model cache helper failed (${(e as Error).message}); downloading ${asset.url} directly`, e);
+      this.helperOk = false;
+      this.closeHelper();
+      return null;
+    }
+  }
+
+  private closeHelper(): void {
+    const helper = this.helper;
+    this.helper = null;
+    void helper?.then((h) => h?.close());
   }
 }

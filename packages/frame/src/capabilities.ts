@@ -2,6 +2,8 @@
  * What this page can do, detected once at start-up. Every probe is guarded: a null-origin
  * `data:` iframe is not a secure context (no navigator.gpu, no Cache Storage, no IndexedDB), a
  * sandboxed `srcdoc` iframe is secure but has no storage, and touching storage there throws.
+ * The probes are shared with the model host's cache helper page (cache-helper/main.ts), which
+ * has storage where the frame has none (asset-loader.ts).
  */
 import type { Capabilities } from '@cutout/protocol';
 
@@ -34,7 +36,8 @@ interface GpuAdapterLike {
   readonly info?: { vendor?: string; architecture?: string; description?: string };
 }
 
-async function probeCacheStorage(): Promise<boolean> {
+/** Cache Storage usable here (missing outside secure contexts; throws for opaque origins). */
+export async function probeCacheStorage(): Promise<boolean> {
   try {
     if (typeof caches === 'undefined') return false;
     await caches.keys();
@@ -44,7 +47,8 @@ async function probeCacheStorage(): Promise<boolean> {
   }
 }
 
-async function probeIndexedDb(): Promise<boolean> {
+/** IndexedDB usable here (denied for opaque origins: `data:` and sandboxed frames, and frames nested in a sandboxed one). */
+export async function probeIndexedDb(): Promise<boolean> {
   try {
     if (typeof indexedDB === 'undefined') return false;
     return await new Promise<boolean>((resolve) => {
