@@ -1,448 +1,281 @@
 /// <reference types="@figma/plugin-typings" />
 /**
- * A faithful fake of the `figma` global for what the plugin uses, typed against
- * @figma/plugin-typings and behaving as documented there: `fills` is a frozen array of frozen
- * paints that must be replaced, not mutated; createImage accepts PNG/JPEG/GIF up to 4096 px a
- * side and throws otherwise; figma.group keeps absolute positions and children's layer order;
- * a mask masks the siblings above it; a plugin run is one undo step unless commitUndo splits it;
- * notify messages are limited to 100 characters; setRelaunchData needs a manifest relaunch button;
- * setPluginData entries are limited to 100 kB; UI messages are structured clones.
+ * A fake of the `figma` global, built from @figma/plugin-typings 1.142.0 (cited "FT Lnnnn") and
+ * developers.figma.com, for the plugin's Node tests. See docs in each module:
+ *   fake-node / fake-geometry / fake-scene / fake-page  nodes, by type (fake-types CAPS)
+ *   fake-layout   container-parent transforms, groups, auto layout, constraints
+ *   fake-group    figma.group          fake-paints   paint normalisation
+ *   fake-images   images and hashes    fake-ui       figma.ui and messages (tasks, clones)
+ *   fake-session  one plugin run: events, timers, closing
+ *   fake-membrane what the plugin sees (documented members only; nothing after closePlugin)
+ *   fake-undo     commitUndo / triggerUndo      fake-setup  test set-up and "the user" during a run
  */
-import { createHash } from 'node:crypto';
-import { imageInfo } from './image-info.js';
+import { FakeImage, ImageStore } from './fake-images.js';
+import { layoutAll } from './fake-layout.js';
+import { FakeNode, moveNode } from './fake-node.js';
+import { FakeDocument, FakePage } from './fake-page.js';
+import { imageHashes, normalisePaints } from './fake-paints.js';
+import { FakeScene } from './fake-scene.js';
+import { PluginSession } from './fake-session.js';
+import { FakeSetup, FakeUser } from './fake-setup.js';
+import { DEFAULT_OPTIONS, type FakeOptions, type Host, type SupportedType } from './fake-types.js';
+import { FakeUi } from './fake-ui.js';
+import { UndoHistory } from './fake-undo.js';
+import { wrapNodes } from './fake-group.js';
 
-type Matrix = Transform;
-const IDENTITY: Matrix = [
-  [1, 0, 0],
-  [0, 1, 0],
-];
+export { FakeImage } from './fake-images.js';
+export { FakeNode } from './fake-node.js';
+export { FakePage, FakeDocument } from './fake-page.js';
+export { FakeScene } from './fake-scene.js';
+export type { FakeOptions } from './fake-types.js';
+export { runPlugin, pluginScope, pluginView, testSide, type PluginScope } from './fake-run.js';
 
-function multiply(a: Matrix, b: Matrix): Matrix {
-  return [
-    [a[0][0] * b[0][0] + a[0][1] * b[1][0], a[0][0] * b[0][1] + a[0][1] * b[1][1], a[0][0] * b[0][2] + a[0][1] * b[1][2] + a[0][2]],
-    [a[1][0] * b[0][0] + a[1][1] * b[1][0], a[1][0] * b[0][1] + a[1][1] * b[1][1], a[1][0] * b[0][2] + a[1][1] * b[1][2] + a[1][2]],
-  ];
-}
-function invert(m: Matrix): Matrix {
-  const [[a, c, e], [b, d, f]] = m;
-  const det = a * d - b * c;
-  return [
-    [d / det, -c / det, (c * f - d * e) / det],
-    [-b / det, a / det, (b * e - a * f) / det],
-  ];
-}
-const freezeDeep = <T>(value: T): T => {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as object)) if (!(v instanceof Uint8Array)) freezeDeep(v);
-  }
-  return value;
-};
+export type NodeKind = 'RECTANGLE' | 'ELLIPSE' | 'FRAME' | 'INSTANCE' | 'COMPONENT' | 'SECTION';
 
-export class FakeImage {
-  constructor(
-    readonly hash: string,
-    private readonly bytes: Uint8Array,
-    readonly width: number,
-    readonly height: number,
-  ) {}
-  async getBytesAsync(): Promise<Uint8Array> {
-    return this.bytes.slice();
-  }
-  async getSizeAsync(): Promise<{ width: number; height: number }> {
-    return { width: this.width, height: this.height };
-  }
-}
-
-let nextId = 1;
-
-export class FakeNode {
-  readonly id = `1:${nextId++}`;
-  parent: FakeContainer | null = null;
-  removed = false;
-  private _name: string;
-  private readonly pluginData = new Map<string, string>();
-  relaunchData: Record<string, string> = {};
-  constructor(
-    protected readonly fig: FakeFigma,
-    readonly type: NodeType,
-    name: string,
-  ) {
-    this._name = name;
-  }
-  get name(): string {
-    return this._name;
-  }
-  set name(v: string) {
-    const old = this._name;
-    this.fig.record(() => (this._name = old));
-    this._name = String(v);
-  }
-  getPluginData(key: string): string {
-    return this.pluginData.get(key) ?? '';
-  }
-  setPluginData(key: string, value: string): void {
-    if (key.length + value.length > 100_000) throw new Error('Plugin data is too large (100 kB per entry)');
-    const old = this.pluginData.get(key);
-    this.fig.record(() => (old === undefined ? this.pluginData.delete(key) : this.pluginData.set(key, old)));
-    this.pluginData.set(key, value);
-  }
-  setRelaunchData(data: { [command: string]: string }): void {
-    for (const [command, description] of Object.entries(data)) {
-      if (!this.fig.relaunchCommands.includes(command)) throw new Error(`Relaunch command "${command}" is not in the manifest's relaunchButtons`);
-      if (description.length > 1000) throw new Error('Relaunch description is longer than 1000 characters');
-    }
-    const old = this.relaunchData;
-    this.fig.record(() => (this.relaunchData = old));
-    this.relaunchData = { ...data };
-  }
-  remove(): void {
-    const parent = this.parent;
-    if (!parent) return;
-    const index = parent.childList.indexOf(this as unknown as FakeScene);
-    parent.detach(this as unknown as FakeScene);
-    this.removed = true;
-    this.fig.record(() => {
-      this.removed = false;
-      parent.attach(this as unknown as FakeScene, index);
-    });
-  }
-}
-
-export class FakeContainer extends FakeNode {
-  childList: FakeScene[] = [];
-  get children(): ReadonlyArray<FakeScene> {
-    return Object.freeze(this.childList.slice());
-  }
-  /** Without undo records (used by the recorded operations themselves). */
-  detach(child: FakeScene): void {
-    this.childList = this.childList.filter((c) => c !== child);
-    child.parent = null;
-  }
-  attach(child: FakeScene, index: number): void {
-    this.childList.splice(Math.min(index, this.childList.length), 0, child);
-    child.parent = this;
-  }
-  appendChild(child: FakeScene): void {
-    this.insertChild(this.childList.length, child);
-  }
-  insertChild(index: number, child: FakeScene): void {
-    const old = child.parent;
-    const oldIndex = old ? old.childList.indexOf(child) : -1;
-    if (old) old.detach(child);
-    this.attach(child, index);
-    this.fig.record(() => {
-      this.detach(child);
-      if (old) old.attach(child, oldIndex);
-    });
-  }
-  /** Absolute transform of this container's coordinate space. */
-  absolute(): Matrix {
-    return IDENTITY;
-  }
-}
-
-export class FakeScene extends FakeContainer {
-  private _transform: Matrix = IDENTITY;
-  private _width = 100;
-  private _height = 100;
-  private _fills: ReadonlyArray<Paint> = Object.freeze([]);
-  private _locked = false;
-  private _isMask = false;
-  private _maskType: MaskType = 'ALPHA';
-  visible = true;
-  get relativeTransform(): Transform {
-    return this._transform;
-  }
-  set relativeTransform(t: Transform) {
-    const old = this._transform;
-    this.fig.record(() => (this._transform = old));
-    this._transform = freezeDeep([[...t[0]], [...t[1]]] as Matrix);
-  }
-  get x(): number {
-    return this._transform[0][2];
-  }
-  get y(): number {
-    return this._transform[1][2];
-  }
-  set x(v: number) {
-    this.relativeTransform = [
-      [this._transform[0][0], this._transform[0][1], v],
-      [...this._transform[1]],
-    ] as Matrix;
-  }
-  set y(v: number) {
-    this.relativeTransform = [
-      [...this._transform[0]],
-      [this._transform[1][0], this._transform[1][1], v],
-    ] as Matrix;
-  }
-  get rotation(): number {
-    return (-Math.atan2(this._transform[1][0], this._transform[0][0]) * 180) / Math.PI;
-  }
-  get width(): number {
-    return this._width;
-  }
-  get height(): number {
-    return this._height;
-  }
-  resize(w: number, h: number): void {
-    if (!(w >= 0.01 && h >= 0.01)) throw new Error('Width and height must be >= 0.01');
-    const [ow, oh] = [this._width, this._height];
-    this.fig.record(() => ([this._width, this._height] = [ow, oh]));
-    [this._width, this._height] = [w, h];
-  }
-  get fills(): ReadonlyArray<Paint> | PluginAPI['mixed'] {
-    return this._fills;
-  }
-  set fills(value: ReadonlyArray<Paint> | PluginAPI['mixed']) {
-    if (!Array.isArray(value)) throw new Error('fills must be an array of paints');
-    for (const p of value as ReadonlyArray<Paint>) {
-      if (p.type === 'IMAGE' && p.imageHash && !this.fig.images.has(p.imageHash)) throw new Error(`No image with hash ${p.imageHash}`);
-    }
-    const old = this._fills;
-    this.fig.record(() => (this._fills = old));
-    this._fills = freezeDeep((value as ReadonlyArray<Paint>).map((p) => ({ ...p })));
-  }
-  get locked(): boolean {
-    return this._locked;
-  }
-  set locked(v: boolean) {
-    this._locked = v;
-  }
-  get isMask(): boolean {
-    return this._isMask;
-  }
-  set isMask(v: boolean) {
-    const old = this._isMask;
-    this.fig.record(() => (this._isMask = old));
-    this._isMask = v;
-  }
-  get maskType(): MaskType {
-    return this._maskType;
-  }
-  set maskType(v: MaskType) {
-    const old = this._maskType;
-    this.fig.record(() => (this._maskType = old));
-    this._maskType = v;
-  }
-  override absolute(): Matrix {
-    return multiply(this.parent ? this.parent.absolute() : IDENTITY, this._transform);
-  }
-  get absoluteTransform(): Transform {
-    return this.absolute();
-  }
-  /** Axis-aligned bounds in absolute coordinates. */
-  absoluteBounds(): { x: number; y: number; width: number; height: number } {
-    const m = this.absolute();
-    const pts = [
-      [0, 0],
-      [this._width, 0],
-      [0, this._height],
-      [this._width, this._height],
-    ].map(([px, py]) => [m[0][0] * px! + m[0][1] * py! + m[0][2], m[1][0] * px! + m[1][1] * py! + m[1][2]] as const);
-    const xs = pts.map((p) => p[0]);
-    const ys = pts.map((p) => p[1]);
-    return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
-  }
-  /** Without undo records: used when figma.group recomputes positions. */
-  setTransformSilently(t: Matrix): void {
-    this._transform = freezeDeep(t);
-  }
-  setSizeSilently(w: number, h: number): void {
-    [this._width, this._height] = [w, h];
-  }
-}
-
-export class FakePage extends FakeContainer {
-  private _selection: ReadonlyArray<FakeScene> = [];
-  get selection(): ReadonlyArray<FakeScene> {
-    return this._selection;
-  }
-  set selection(nodes: ReadonlyArray<FakeScene>) {
-    this._selection = Object.freeze(nodes.filter((n) => !n.removed));
-  }
-}
-
-type UiListener = (pluginMessage: unknown, props: { origin: string }) => void;
-
-export class FakeUi {
-  readonly listeners = new Set<UiListener>();
-  /** What the plugin posted to the UI (structured clones). */
-  readonly sent: unknown[] = [];
-  visible = true;
-  /** The UI side: receives each message the plugin posts. */
-  uiSide: ((message: unknown) => void) | null = null;
-  constructor(private readonly fig: FakeFigma) {}
-  postMessage(pluginMessage: unknown, _options?: UIPostMessageOptions): void {
-    this.fig.assertOpen();
-    const copy = structuredClone(pluginMessage);
-    this.sent.push(copy);
-    queueMicrotask(() => this.uiSide?.(copy));
-  }
-  on(type: 'message', cb: UiListener): void {
-    if (type === 'message') this.listeners.add(cb);
-  }
-  off(type: 'message', cb: UiListener): void {
-    if (type === 'message') this.listeners.delete(cb);
-  }
-  set onmessage(cb: UiListener | undefined) {
-    this.listeners.clear();
-    if (cb) this.listeners.add(cb);
-  }
-  /** The UI posts `{ pluginMessage }` to its parent; the sandbox receives the unwrapped clone. */
-  fromUi(pluginMessage: unknown): void {
-    if (this.fig.closed) return;
-    const copy = structuredClone(pluginMessage);
-    queueMicrotask(() => {
-      for (const l of this.listeners) l(copy, { origin: 'null' });
-    });
-  }
-  resize(): void {}
-  close(): void {
-    this.fig.closePlugin();
-  }
-}
-
-export class FakeFigma {
+export class FakeFigma implements Host {
+  readonly options: FakeOptions;
   readonly mixed = Symbol('figma.mixed');
-  readonly images = new Map<string, FakeImage>();
-  readonly root: FakeContainer;
-  currentPage: FakePage;
+  readonly apiVersion = '1.0.0';
+  readonly editorType = 'figma';
+  readonly root: FakeDocument;
   command = '';
-  readonly notifications: Array<{ message: string; error: boolean }> = [];
-  closed = false;
-  closeMessage: string | undefined;
-  ui: FakeUi;
+  /** What figma.notify showed (message after truncation to 100 characters, FT L229). */
+  readonly notifications: Array<{ message: string; requested: string; error: boolean; cancelled: boolean }> = [];
+  /** Things that are not errors in Figma but are probably mistakes (e.g. a relaunch command missing from the manifest). */
+  readonly warnings: string[] = [];
+  readonly ui: FakeUi;
   uiShown: { html: string; options: ShowUIOptions | undefined } | null = null;
-  private undoLog: Array<() => void> = [];
-  private readonly closeHandlers = new Set<() => void>();
-  private closeWaiters: Array<() => void> = [];
+  /** Set-up helpers that bypass Figma's refusals (test arrangement only). */
+  readonly setup: FakeSetup;
+  /** The user acting on the document during a run (each action its own undo step). */
+  readonly user: FakeUser;
+  private readonly images: ImageStore;
+  private readonly nodes = new Set<FakeNode>();
+  private readonly styles = new Map<string, ReadonlyArray<Paint>>();
+  private readonly undo: UndoHistory;
+  private page: FakePage;
+  private session = new PluginSession();
+  private uiWaiters: Array<() => void> = [];
+  private inChange = false;
 
-  constructor(readonly relaunchCommands: string[] = ['refine']) {
-    this.root = new FakeContainer(this, 'DOCUMENT', 'Document');
-    this.currentPage = new FakePage(this, 'PAGE', 'Page 1');
-    this.root.attach(this.currentPage as unknown as FakeScene, 0);
-    this.ui = new FakeUi(this);
+  constructor(options: Partial<FakeOptions> | readonly string[] = {}) {
+    this.options = { ...DEFAULT_OPTIONS, ...(Array.isArray(options) ? { relaunchCommands: options } : (options as Partial<FakeOptions>)) };
+    this.images = new ImageStore(() => this.options);
+    this.root = new FakeDocument(this);
+    this.page = new FakePage(this, 'Page 1');
+    this.page.loaded = true;
+    moveNode(this.page, this.root, 0);
+    this.ui = new FakeUi({ pluginOpen: () => this.session.state === 'running', warn: (m) => this.warn(m) });
+    this.setup = new FakeSetup(this);
+    this.user = new FakeUser(this);
+    this.undo = new UndoHistory(() => this.nodes);
   }
 
-  record(undo: () => void): void {
-    this.undoLog.push(undo);
-  }
-  commitUndo(): void {
-    this.undoLog = [];
-  }
-  triggerUndo(): void {
-    const log = this.undoLog;
-    this.undoLog = [];
-    for (let i = log.length - 1; i >= 0; i--) log[i]!();
-  }
-  assertOpen(): void {
-    if (this.closed) throw new Error('The plugin has been closed');
+  /** Compact form for assertion diffs and logs. */
+  toJSON(): { fake: 'figma'; pages: string[] } {
+    return { fake: 'figma', pages: this.root.pages.map((p) => p.name) };
   }
 
-  createImage(data: Uint8Array): FakeImage {
-    this.assertOpen();
-    const info = imageInfo(data);
-    if (!info) throw new Error('Image type is unsupported');
-    if (info.width < 1 || info.height < 1) throw new Error('Image is too small');
-    if (info.width > 4096 || info.height > 4096) throw new Error('Image is too large');
-    const hash = createHash('sha1').update(data).digest('hex');
-    const image = this.images.get(hash) ?? new FakeImage(hash, data.slice(), info.width, info.height);
-    this.images.set(hash, image);
-    return image;
+  // ---- Host
+  register(node: FakeNode): void {
+    this.nodes.add(node);
   }
-  /** Test set-up only: Figma itself stores images above 4096 px when users drop them in. */
-  addImageUnchecked(data: Uint8Array, width: number, height: number): FakeImage {
-    const hash = createHash('sha1').update(data).digest('hex');
-    const image = new FakeImage(hash, data.slice(), width, height);
-    this.images.set(hash, image);
-    return image;
+  isRoot(node: FakeNode): boolean {
+    return node === this.root;
   }
-  getImageByHash(hash: string): FakeImage | null {
-    return this.images.get(hash) ?? null;
+  hasImage(hash: string): boolean {
+    return this.images.has(hash);
   }
-  createRectangle(): FakeScene {
-    this.assertOpen();
-    const rect = new FakeScene(this, 'RECTANGLE', 'Rectangle');
-    rect.fills = [{ type: 'SOLID', color: { r: 0.85, g: 0.85, b: 0.85 } }];
-    this.currentPage.insertChild(this.currentPage.childList.length, rect);
-    return rect;
+  getImage(hash: string): FakeImage | null {
+    return this.images.get(hash);
   }
-  createNode(type: 'RECTANGLE' | 'ELLIPSE' | 'FRAME' | 'INSTANCE', name: string, parent: FakeContainer = this.currentPage): FakeScene {
-    const node = new FakeScene(this, type, name);
-    parent.insertChild(parent.childList.length, node);
-    return node;
+  paintStyle(id: string): ReadonlyArray<Paint> | undefined {
+    return this.styles.get(id);
   }
-  group(nodes: ReadonlyArray<FakeScene>, parent: FakeContainer, index?: number): FakeScene {
-    this.assertOpen();
-    if (nodes.length === 0) throw new Error('Cannot create a group with no children');
-    const group = new FakeScene(this, 'GROUP', 'Group');
-    const ordered = [...nodes].sort((a, b) => (a.parent === b.parent && a.parent ? a.parent.childList.indexOf(a) - a.parent.childList.indexOf(b) : 0));
-    const absolutes = ordered.map((n) => n.absolute());
-    const bounds = ordered.map((n) => n.absoluteBounds());
-    const x0 = Math.min(...bounds.map((b) => b.x));
-    const y0 = Math.min(...bounds.map((b) => b.y));
-    const x1 = Math.max(...bounds.map((b) => b.x + b.width));
-    const y1 = Math.max(...bounds.map((b) => b.y + b.height));
-    const groupAbs: Matrix = [
-      [1, 0, x0],
-      [0, 1, y0],
-    ];
-    const olds = ordered.map((n) => ({ n, parent: n.parent, index: n.parent ? n.parent.childList.indexOf(n) : -1, t: n.relativeTransform }));
-    parent.attach(group, index ?? parent.childList.length);
-    group.setTransformSilently(multiply(invert(parent.absolute()), groupAbs));
-    group.setSizeSilently(x1 - x0, y1 - y0);
-    ordered.forEach((n, i) => {
-      n.parent?.detach(n);
-      group.attach(n, group.childList.length);
-      n.setTransformSilently(multiply(invert(groupAbs), absolutes[i]!));
-    });
-    this.record(() => {
-      for (const o of [...olds].reverse()) {
-        group.detach(o.n);
-        o.parent?.attach(o.n, o.index);
-        o.n.setTransformSilently(o.t as Matrix);
-      }
-      parent.detach(group);
-      group.removed = true;
-    });
-    return group;
+  addPaintStyle(id: string, paints: ReadonlyArray<Paint>): void {
+    this.styles.set(id, normalisePaints(paints, (h) => this.hasImage(h)));
   }
-  notify(message: string, options?: NotificationOptions): NotificationHandler {
-    if (message.length > 100) throw new Error('notify message is longer than 100 characters');
-    this.notifications.push({ message, error: options?.error === true });
-    return { cancel: () => undefined };
+  warn(message: string): void {
+    this.warnings.push(message);
   }
-  showUI(html: string, options?: ShowUIOptions): void {
-    this.assertOpen();
-    this.uiShown = { html, options };
+  changed(): void {
+    if (this.inChange) return;
+    this.inChange = true;
+    try {
+      this.undo.touched();
+      layoutAll(this.root);
+      this.pruneSelections();
+    } finally {
+      this.inChange = false;
+    }
   }
-  closePlugin(message?: string): void {
-    if (this.closed) return;
-    if (message !== undefined && message.length > 100) throw new Error('closePlugin message is longer than 100 characters');
-    this.closed = true;
-    this.closeMessage = message;
-    for (const h of this.closeHandlers) h();
-    for (const w of this.closeWaiters) w();
+  selectionChanged(page: FakeNode): void {
+    if (page === this.page) this.session.emit('selectionchange');
+  }
+  private pruneSelections(): void {
+    for (const p of this.root.pages) if (p.dropRemovedFromSelection()) this.selectionChanged(p);
+  }
+
+  // ---- pages and events
+  get currentPage(): FakePage {
+    return this.page;
+  }
+  /** Test side: the user switches pages. (The plugin side is read-only under dynamic-page, FT L464.) */
+  set currentPage(page: FakePage) {
+    if (!(page instanceof FakePage) || page.removed) throw new Error('currentPage must be a page of this document');
+    this.page = page;
+    page.loaded = true;
+    // "a currentpagechange event always triggers a selectionchange event" (FT L556)
+    this.session.emit('currentpagechange');
+    this.session.emit('selectionchange');
+  }
+  /** FT L470. */
+  async setCurrentPageAsync(page: FakePage): Promise<void> {
+    this.currentPage = page;
+  }
+  async loadAllPagesAsync(): Promise<void> {
+    for (const p of this.root.pages) p.loaded = true;
+  }
+  get pluginId(): string {
+    return this.options.pluginId;
   }
   on(type: string, cb: () => void): void {
-    if (type === 'close') this.closeHandlers.add(cb);
+    this.session.on(type, cb);
+  }
+  once(type: string, cb: () => void): void {
+    this.session.on(type, cb, true);
   }
   off(type: string, cb: () => void): void {
-    if (type === 'close') this.closeHandlers.delete(cb);
+    this.session.off(type, cb);
   }
-  /** The user closes the plugin window mid-run. */
+  /** FT L427: throws with "documentAccess": "dynamic-page". */
+  getNodeById(id: string): FakeNode | null {
+    if (this.options.documentAccess === 'dynamic-page') throw new Error('Cannot call getNodeById with "documentAccess": "dynamic-page"; use getNodeByIdAsync');
+    return [...this.nodes].find((n) => n.id === id && !n.removed) ?? null;
+  }
+  /** Test side: any node ever created, removed or not. */
+  nodeById(id: string): FakeNode | undefined {
+    return [...this.nodes].find((n) => n.id === id);
+  }
+  async getNodeByIdAsync(id: string): Promise<FakeNode | null> {
+    return [...this.nodes].find((n) => n.id === id && !n.removed) ?? null;
+  }
+
+  // ---- undo (fake-undo.ts)
+  commitUndo(): void {
+    this.undo.commit();
+  }
+  triggerUndo(): void {
+    if (this.undo.undo()) this.pruneSelections();
+  }
+
+  // ---- images (fake-images.ts)
+  createImage(data: Uint8Array): FakeImage {
+    return this.images.create(data);
+  }
+  /** Test set-up only (UNCONFIRMED ASSUMPTION, Q8): see ImageStore.addUnchecked. */
+  addImageUnchecked(data: Uint8Array, width: number, height: number): FakeImage {
+    return this.images.addUnchecked(data, width, height);
+  }
+  getImageByHash(hash: string): FakeImage | null {
+    return this.images.get(hash);
+  }
+
+  // ---- nodes
+  /** "has a default fill, width and height both at 100, and is parented under figma.currentPage" (FT L915); the fill colour is not documented. */
+  createRectangle(): FakeScene {
+    return this.create('RECTANGLE', 'Rectangle', [{ type: 'SOLID', color: { r: 0.85, g: 0.85, b: 0.85 } }]);
+  }
+  /** FT L961. */
+  createEllipse(): FakeScene {
+    return this.create('ELLIPSE', 'Ellipse', [{ type: 'SOLID', color: { r: 0.85, g: 0.85, b: 0.85 } }]);
+  }
+  /** "has a white background … parented under figma.currentPage" (FT L1073). */
+  createFrame(): FakeScene {
+    return this.create('FRAME', 'Frame', [{ type: 'SOLID', color: { r: 1, g: 1, b: 1 } }]);
+  }
+  private create(type: SupportedType, name: string, fills: Paint[]): FakeScene {
+    const node = new FakeScene(this, type, name);
+    node.s.fills = normalisePaints(fills, () => false);
+    this.page.appendChild(node);
+    return node;
+  }
+  /** Test set-up: a node of `type` (100×100, no fills) appended to `parent`, subject to the reparenting rules. */
+  createNode(type: NodeKind, name: string, parent: FakeNode = this.page): FakeScene {
+    const node = new FakeScene(this, type, name);
+    parent.appendChild(node);
+    return node;
+  }
+  group(nodes: ReadonlyArray<FakeNode>, parent: FakeNode, index?: number): FakeScene {
+    const group = new FakeScene(this, 'GROUP', 'Group');
+    wrapNodes(group, nodes, parent, index, true);
+    this.changed();
+    return group;
+  }
+
+  // ---- notifications, UI, closing
+  /** "limited to 100 characters. Longer messages will be truncated" (FT L229): recorded as shown. */
+  notify(message: string, options?: NotificationOptions): NotificationHandler {
+    const entry = { message: String(message).slice(0, 100), requested: String(message), error: options?.error === true, cancelled: false };
+    this.notifications.push(entry);
+    return { cancel: () => void (entry.cancelled = true) };
+  }
+  showUI(html: string, options?: ShowUIOptions): void {
+    this.ui.open(options);
+    this.uiShown = { html, options };
+    for (const w of this.uiWaiters.splice(0)) w();
+  }
+  /** Resolves when the current run has shown its UI, or at the next figma.showUI. */
+  whenUiShown(): Promise<void> {
+    if (this.uiShown && this.session.state === 'running') return Promise.resolve();
+    return new Promise((resolve) => this.uiWaiters.push(resolve));
+  }
+  /** No length limit is documented for the message (review D5). */
+  closePlugin(message?: string): void {
+    this.session.close(message);
+    this.ui.closedWithPlugin();
+  }
+  get closed(): boolean {
+    return this.session.closed;
+  }
+  get closeMessage(): string | undefined {
+    return this.session.closeMessage;
+  }
+  /** The user closes the plugin window mid-run ('close' fires, FT L736). */
   userCloses(): void {
-    this.closePlugin();
+    this.session.close(undefined);
+    this.ui.closedWithPlugin();
   }
   whenClosed(): Promise<void> {
-    return this.closed ? Promise.resolve() : new Promise((r) => this.closeWaiters.push(r));
+    return this.session.whenClosed();
   }
-}
 
-/** Runs the built plugin (dist/code.js) against a fake, as Figma runs it: one script with `figma` and `__html__` in scope. */
-export function runPlugin(code: string, fig: FakeFigma, html = '<html></html>'): void {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  new Function('figma', '__html__', code)(fig, html);
+  /**
+   * Simulates closing and reopening the file. Images no paint of any node references (visible or not)
+   * are dropped, so getImageByHash returns null for them: the conservative reading of review F10/Q6
+   * (nothing documents that unreferenced images survive; "images in Figma are loaded separately from
+   * the rest of the document", FT L12748). Undo history is gone; other pages are unloaded again.
+   */
+  reload(): string[] {
+    if (this.session.state === 'running') this.userCloses();
+    const referenced = new Set<string>();
+    for (const n of this.nodes) if (!n.removed) for (const h of [...imageHashes(n.s.fills), ...imageHashes(n.s.strokes)]) referenced.add(h);
+    const dropped = this.images.retain(referenced);
+    for (const p of this.root.pages) p.loaded = p === this.page;
+    this.undo.reset();
+    return dropped;
+  }
+
+  /** Starts a plugin run (fake-run.ts): a fresh sandbox with no handlers, timers or UI. */
+  launch(): PluginSession {
+    if (this.session.state === 'running') throw new Error('fake: the previous plugin run has not closed');
+    if (this.session.state !== 'idle') {
+      this.session = new PluginSession();
+      this.ui.reset();
+      this.uiShown = null;
+    }
+    this.session.state = 'running';
+    this.page.loaded = true;
+    return this.session;
+  }
 }
