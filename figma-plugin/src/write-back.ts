@@ -1,91 +1,93 @@
 /**
- * Writing results into the document. The new image keeps the original paint's scaleMode,
- * imageTransform, rotation and scaling, and has the original's aspect ratio, so it lines up
- * exactly with what the user saw in every scale mode (FILL, FIT, CROP, TILE) and rotation.
+ * Writing results into the document: masked layer and refine. Everything here is synchronous and
+ * runs after the last await of a run, so one run is one undo step (FT L272-298). Each write reads
+ * the node's fills again and finds its paint by image hash (F7): a paint replaced, removed or
+ * reordered during the run is never overwritten by a stale copy. The new image keeps the current
+ * paint's settings (scale mode, crop transform, rotation, filters), so it lines up in FILL, FIT,
+ * CROP and TILE.
  */
-import { readRecord, writeRecord, type CutoutRecord } from './plugin-data.js';
-import type { Target } from './selection.js';
+import { PluginError } from './errors.js';
+import { fillsOf, findImagePaint, hiddenHintsPaint, hiddenPaint, withImage } from './paints.js';
+import { RELAUNCH, writeRecord } from './plugin-data.js';
+import type { RefineTarget, RemoveTarget } from './selection.js';
 
-export const RELAUNCH = { refine: 'Paint keep / remove strokes to correct the cut-out' };
-
-function withHash(paint: ImagePaint, hash: string): ImagePaint {
-  return { ...paint, imageHash: hash };
+/** A result kept between its arrival and the write: only image hashes (F5: no PNG held in the sandbox). */
+export interface Staged {
+  readonly hash: string;
+  readonly hintsHash: string | undefined;
+  /** Width of the image being replaced / width of the result (> 1 when the result was scaled down to 4096, F14). */
+  readonly ratio: number;
 }
 
-function replacePaint(node: MinimalFillsMixin, index: number, paint: Paint): void {
-  const fills = (node.fills as ReadonlyArray<Paint>).slice();
-  fills[index] = paint;
-  node.fills = fills;
+/** What a run did besides writing, for the summary. */
+export interface Notes {
+  /** Lower visible paints hidden under cut-outs (F13). */
+  hiddenFills: number;
+  /** Names of layers whose fill style was detached by writing their fills (F21). */
+  readonly detachedStyles: string[];
 }
 
-/** Masked layer: the image fill becomes the cut-out; undo (one step) restores the original. */
-export function applyLayer(target: Target, hash: string, hintsHash: string | undefined): void {
-  replacePaint(target.node, target.paintIndex, withHash(target.paint, hash));
-  writeRecord(target.node, { v: 1, mode: 'layer', originalHash: target.paint.imageHash, ...(hintsHash ? { hintsHash } : {}) });
-  target.node.setRelaunchData(RELAUNCH);
+function paintAt(fills: ReadonlyArray<Paint>, hash: string, what: string): { index: number; paint: ImagePaint } {
+  const index = findImagePaint(fills, hash);
+  if (index < 0) throw new PluginError('changed', what);
+  return { index, paint: fills[index] as ImagePaint };
+}
+
+function noteStyle(node: SceneNode & MinimalFillsMixin, notes: Notes): void {
+  // Writing fills replaces a styled paint with a local one; fillStyleId is read-only under dynamic-page (FT L8806).
+  const style = (node as Partial<MinimalFillsMixin>).fillStyleId;
+  if (typeof style === 'string' && style !== '') notes.detachedStyles.push(node.name);
 }
 
 /**
- * Editable mask: a group [mask, original] in the original's place. The mask is a rectangle with the
- * original's size and transform whose fill is the matte (white + alpha) under the same paint
- * transform; isMask + ALPHA makes it mask the original above it. The original is untouched.
+ * Masked layer: the image paint becomes the cut-out. Below it, hidden: the original (still in the
+ * file and one click away in the Fill panel, F10) and the hints. Lower visible paints are hidden
+ * too (F13): a solid under the image would otherwise show through where the background was, and
+ * the user asked for it to go; hiding is undone with the run and keeps every paint.
  */
-export function applyMask(target: Target, maskHash: string, hintsHash: string | undefined): GroupNode {
-  const node = target.node;
-  const parent = node.parent as (BaseNode & ChildrenMixin) | null;
-  if (!parent) throw new Error('the layer has no parent');
-  const index = parent.children.indexOf(node);
-  const mask = figma.createRectangle();
-  mask.name = 'Background mask';
-  mask.resize(Math.max(0.01, node.width), Math.max(0.01, node.height));
-  parent.insertChild(index, mask);
-  mask.relativeTransform = node.relativeTransform;
-  const { filters: _filters, ...paint } = target.paint;
-  mask.fills = [{ ...paint, imageHash: maskHash, visible: true, opacity: 1, blendMode: 'NORMAL' }];
-  const group = figma.group([mask, node], parent, index);
-  group.name = `${node.name} (background removed)`;
-  mask.isMask = true;
-  mask.maskType = 'ALPHA';
-  writeRecord(group, { v: 1, mode: 'mask', originalHash: target.paint.imageHash, ...(hintsHash ? { hintsHash } : {}) });
-  group.setRelaunchData(RELAUNCH);
-  return group;
+export function applyLayer(t: RemoveTarget, s: Staged, notes: Notes): SceneNode {
+  const node = t.node;
+  const previous = t.previous;
+  // The hints of an earlier refine belong to the old result: a new run starts again.
+  const fills = fillsOf(node).filter((p) => !(previous?.hintsHash && p.type === 'IMAGE' && p.imageHash === previous.hintsHash && p.visible === false));
+  const { index, paint } = paintAt(fills, t.paintHash, 'had its image replaced during the run');
+  const originalHash = previous?.originalHash ?? t.paintHash;
+  const keepsOriginal = findImagePaint(fills, originalHash) >= 0 && originalHash !== t.paintHash;
+  const out: Paint[] = [];
+  fills.forEach((p, i) => {
+    if (i < index && p.visible !== false) {
+      out.push({ ...p, visible: false });
+      notes.hiddenFills++;
+    } else if (i !== index) out.push(p);
+    if (i !== index) return;
+    if (s.hintsHash) out.push(hiddenHintsPaint(s.hintsHash));
+    if (!keepsOriginal) out.push(hiddenPaint(paint, originalHash));
+    out.push(withImage(paint, s.hash, s.ratio));
+  });
+  noteStyle(node, notes);
+  node.fills = out;
+  writeRecord(node, { v: 1, mode: 'layer', originalHash, resultHash: s.hash, ...(s.hintsHash ? { hintsHash: s.hintsHash } : {}) });
+  node.setRelaunchData(RELAUNCH);
+  return node;
 }
 
-export interface RefineTarget {
-  /** The node carrying the record: the masked layer itself, or the group. */
-  readonly owner: SceneNode;
-  readonly record: CutoutRecord;
-  /** Where the result goes: the masked layer, or the group's mask node. */
-  readonly resultNode: SceneNode & MinimalFillsMixin;
-  readonly paintIndex: number;
-}
-
-/** The plugin-made node the selection refers to (the group, its mask, its original, or a masked layer). */
-export function findRefineTarget(node: SceneNode): RefineTarget | null {
-  const candidates: BaseNode[] = [node];
-  if (node.parent) candidates.push(node.parent);
-  for (const owner of candidates) {
-    const record = readRecord(owner);
-    if (!record) continue;
-    if (record.mode === 'layer' && 'fills' in owner) {
-      const fills = (owner as MinimalFillsMixin).fills;
-      if (!Array.isArray(fills)) return null;
-      const index = (fills as ReadonlyArray<Paint>).findIndex((p) => p.type === 'IMAGE');
-      return index < 0 ? null : { owner: owner as SceneNode, record, resultNode: owner as SceneNode & MinimalFillsMixin, paintIndex: index };
-    }
-    if (record.mode === 'mask' && owner.type === 'GROUP') {
-      const mask = owner.children.find((c) => 'isMask' in c && (c as RectangleNode).isMask) as (SceneNode & MinimalFillsMixin) | undefined;
-      if (!mask || !Array.isArray(mask.fills)) return null;
-      const index = (mask.fills as ReadonlyArray<Paint>).findIndex((p) => p.type === 'IMAGE');
-      return index < 0 ? null : { owner, record, resultNode: mask, paintIndex: index };
-    }
-  }
-  return null;
-}
-
-export function applyRefine(target: RefineTarget, hash: string, hintsHash: string | undefined): void {
-  const paint = (target.resultNode.fills as ReadonlyArray<Paint>)[target.paintIndex] as ImagePaint;
-  replacePaint(target.resultNode, target.paintIndex, withHash(paint, hash));
-  const { hintsHash: _old, ...rest } = target.record;
-  writeRecord(target.owner, { ...rest, ...(hintsHash ? { hintsHash } : {}) });
+/** Refine: only the result paint (found by its hash, F15) gets the new image; the hints paint is replaced. */
+export function applyRefine(t: RefineTarget, s: Staged, notes: Notes): SceneNode {
+  const node = t.node;
+  const oldHints = t.record.hintsHash;
+  const fills = fillsOf(node).filter((p) => !(s.hintsHash && oldHints && p.type === 'IMAGE' && p.imageHash === oldHints && p.visible === false));
+  const { index, paint } = paintAt(fills, t.paintHash, 'had its result replaced since it was made (nothing to refine)');
+  const out = fills.slice();
+  out[index] = withImage(paint, s.hash, s.ratio);
+  const below: Paint[] = [];
+  if (s.hintsHash) below.push(hiddenHintsPaint(s.hintsHash));
+  // A layer made before the original was kept as a hidden paint gets one now (F10).
+  if (t.mode === 'layer' && findImagePaint(out, t.record.originalHash) < 0) below.push(hiddenPaint(paint, t.record.originalHash));
+  out.splice(index, 0, ...below);
+  if (t.mode === 'layer') noteStyle(node, notes);
+  node.fills = out;
+  const hintsHash = s.hintsHash ?? oldHints;
+  writeRecord(t.owner, { v: 1, mode: t.mode, originalHash: t.record.originalHash, resultHash: s.hash, ...(hintsHash ? { hintsHash } : {}) });
+  for (const n of new Set<SceneNode>([t.owner, node])) n.setRelaunchData(RELAUNCH);
+  return t.owner;
 }
