@@ -23,6 +23,7 @@ type Host = {
   start(method: string, payload?: unknown, id?: string): string;
   results: Record<string, Promise<Reply>>;
   cancel(id: string): void;
+  on(listener: (message: { kind: string; id?: string; stage?: string }) => void): () => void;
   raw(value: unknown): void;
   loadRaw(name: string): Promise<unknown>;
   slim(r: Reply): Reply;
@@ -118,9 +119,17 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
       const a = await host.loadRaw('astronaut');
       const small = { width: 64, height: 48, data: new Uint8Array(64 * 48 * 4).fill(200) };
       const [r1, r2] = await Promise.all([host.request('remove', { image: a }, 'first'), host.request('remove', { image: small }, 'second')]);
-      // Cancel while running.
+      // Cancel while running: once the frame says it is inferring (an event, not a sleep).
+      const inferring = new Promise<void>((resolve) => {
+        const off = host.on((m) => {
+          if (m.kind === 'progress' && m.id === 'to-cancel' && m.stage === 'inference') {
+            off();
+            resolve();
+          }
+        });
+      });
       const id = host.start('remove', { image: a }, 'to-cancel');
-      await new Promise((r) => setTimeout(r, 50));
+      await inferring;
       host.cancel(id);
       const cancelled = await host.results[id]!;
       const after = await host.request('remove', { image: small }, 'after');
@@ -243,8 +252,17 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
     const fresh = await h.open('src');
     const cancelled = await fresh.page.evaluate(async (base) => {
       await host.request('configure', { modelBaseUrl: base, model: 'isnet-fp16-web', backend: 'wasm' });
+      // Cancel on the first download progress: the download is under way (an event, not a sleep).
+      const downloading = new Promise<void>((resolve) => {
+        const off = host.on((m) => {
+          if (m.kind === 'progress' && m.id === 'dl' && m.stage === 'download') {
+            off();
+            resolve();
+          }
+        });
+      });
       const id = host.start('preload', undefined, 'dl');
-      await new Promise((r) => setTimeout(r, 100));
+      await downloading;
       host.cancel(id);
       return host.results[id]!;
     }, h.baseUrl);

@@ -12,7 +12,7 @@ import { MODELS_DIR, ROOT } from '../helpers/paths.js';
 import type { RgbaImage } from '@cutout/core';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+export const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
 
 export interface RecordedRequest {
@@ -43,6 +43,7 @@ export async function startHarness(options: { webgpu?: boolean; extraStatic?: Re
     staticDirs: {
       '/frame/': join(ROOT, 'packages', 'frame', 'dist'),
       '/harness/': join(ROOT, 'tests', 'browser', 'pages'),
+      '/protocol/': join(ROOT, 'packages', 'protocol', 'dist'),
       '/work/': workDir,
       ...(options.extraStatic ?? {}),
     },
@@ -72,6 +73,8 @@ export async function startHarness(options: { webgpu?: boolean; extraStatic?: Re
         if (m.type() === 'error' || process.env['CUTOUT_BROWSER_LOG']) console.log(`[browser ${m.type()}] ${m.text()}`);
       });
       const record = (r: Request): void => {
+        // A blob: URL never leaves the browser (the frame starts its inference worker from one).
+        if (r.url().startsWith('blob:')) return;
         const frame = r.frame();
         const byFrame = frame.parentFrame() !== null && !r.isNavigationRequest();
         requests.push({ url: r.url(), method: r.method(), frameUrl: frame.url(), byFrame, hasBody: r.postDataBuffer() !== null });

@@ -1,17 +1,21 @@
 // Test host page: embeds the built frame in one of three ways and speaks the protocol to it
-// through Figma's {pluginMessage} envelope, the way the Figma sandbox does (structured clone).
+// through Figma's {pluginMessage} envelope, the way the Figma sandbox does (structured clone),
+// with the same host-side client every adapter uses.
 //   ?mode=src     same-origin iframe (secure, storage)
 //   ?mode=srcdoc  sandboxed srcdoc iframe: null origin, secure context, no storage
 //   ?mode=data    data: URL iframe: null origin, NOT a secure context (Figma's UI iframe)
+import { createFrameClient } from '/protocol/protocol.js';
+
 const params = new URLSearchParams(location.search);
 const mode = params.get('mode') ?? 'src';
 const frameUrl = new URL('/frame/frame.html', location.href).href;
 
 const events = [];
-const pending = new Map();
+const listeners = new Set();
+/** Test names of requests ('first', 'to-cancel') ↔ the client's request ids. */
+const idOf = new Map();
+const nameOf = new Map();
 let counter = 0;
-let resolveReady;
-const ready = new Promise((r) => (resolveReady = r));
 
 const iframe = document.createElement('iframe');
 iframe.style.cssText = 'width:400px;height:760px;border:1px solid #ccc';
@@ -29,26 +33,34 @@ if (mode === 'srcdoc') {
   iframe.src = frameUrl;
 }
 
-window.addEventListener('message', (event) => {
-  if (event.source !== iframe.contentWindow) return;
-  const msg = event.data && event.data.pluginMessage;
-  if (!msg || typeof msg !== 'object') return;
-  events.push(summarise(msg));
-  if (msg.kind === 'ready') return resolveReady(msg);
-  const entry = pending.get(msg.id);
-  if (!entry) return;
-  if (msg.kind === 'progress') entry.progress.push({ stage: msg.stage, fraction: msg.fraction, loadedBytes: msg.loadedBytes, totalBytes: msg.totalBytes });
-  if (msg.kind === 'result') { pending.delete(msg.id); entry.resolve({ ok: true, result: msg.result, progress: entry.progress }); }
-  if (msg.kind === 'error') { pending.delete(msg.id); entry.resolve({ ok: false, code: msg.code, message: msg.message, progress: entry.progress }); }
+// The host side of the protocol is the shared client (@cutout/protocol, bundled by the build);
+// this page only supplies the transport: Figma's {pluginMessage} envelope to and from the iframe.
+const endpoint = {
+  send(message) {
+    iframe.contentWindow.postMessage({ pluginMessage: message }, '*');
+  },
+  listen(handler) {
+    const listener = (event) => {
+      if (event.source !== iframe.contentWindow) return;
+      const msg = event.data && event.data.pluginMessage;
+      if (!msg || typeof msg !== 'object') return;
+      handler(msg);
+    };
+    window.addEventListener('message', listener);
+    return () => window.removeEventListener('message', listener);
+  },
+};
+// Every frame message, as the tests see it: ids are the tests' request names.
+endpoint.listen((msg) => {
+  const named = typeof msg.id === 'string' && nameOf.has(msg.id) ? { ...msg, id: nameOf.get(msg.id) } : msg;
+  events.push(summarise(named));
+  for (const listener of listeners) listener(named);
 });
+const client = createFrameClient(endpoint, { idPrefix: 'host-', readyTimeoutMs: 120_000, log: (m) => console.warn(`[host] ${m}`) });
 document.body.appendChild(iframe);
 
 function summarise(msg) {
   return { kind: msg.kind, id: msg.id, stage: msg.stage, code: msg.code };
-}
-
-function post(message) {
-  iframe.contentWindow.postMessage({ pluginMessage: message }, '*');
 }
 
 async function loadRaw(name) {
@@ -57,25 +69,36 @@ async function loadRaw(name) {
   return { width: meta.width, height: meta.height, data };
 }
 
+/** The arrival time on the shared clock (performance.timeOrigin + now), comparable across frames. */
+const now = () => performance.timeOrigin + performance.now();
+
 window.host = {
   mode,
-  ready,
+  ready: client.ready,
   events,
-  /** Sends a request; resolves with {ok, result|code, progress}. */
-  request(method, payload, id = `r${++counter}`) {
-    return new Promise((resolve) => {
-      pending.set(id, { resolve, progress: [] });
-      post({ v: 1, kind: 'request', id, method, payload });
-    });
+  /** Sends a request; resolves with {ok, result|code, message, progress, at} (never rejects). */
+  request(method, payload, name) {
+    return this.results[this.start(method, payload, name)];
   },
-  /** Starts a request and returns its id without waiting. */
-  start(method, payload, id = `r${++counter}`) {
-    const done = this.request(method, payload, id);
-    window.host.results[id] = done;
-    return id;
+  /** Starts a request and returns its name (given or generated) without waiting; the reply lands in results[name]. */
+  start(method, payload, name = `r${++counter}`) {
+    const progress = [];
+    const pending = client.start(method, payload, { onProgress: (p) => progress.push({ ...p, at: now() }) });
+    idOf.set(name, pending.id);
+    nameOf.set(pending.id, name);
+    this.results[name] = pending.result.then(
+      (value) => ({ ok: true, result: { method, value }, progress, at: now() }),
+      (e) => ({ ok: false, code: e.code ?? 'internal', message: e.message, progress, at: now() }),
+    );
+    return name;
   },
   results: {},
-  cancel(id) { post({ v: 1, kind: 'cancel', id }); },
+  /** Calls `listener` with every message from the frame (event-driven tests); returns an unsubscribe. */
+  on(listener) {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+  cancel(name) { client.cancel(idOf.get(name) ?? name); },
   raw(value) { iframe.contentWindow.postMessage(value, '*'); },
   loadRaw,
   /** remove on a raw image staged by the test under /work/. */
@@ -104,7 +127,7 @@ function slim(reply) {
       method: 'remove',
       value: {
         ...v,
-        matte: { width: v.matte.width, height: v.matte.height, base64: toBase64(v.matte.data) },
+        matte: v.matte ? { width: v.matte.width, height: v.matte.height, base64: toBase64(v.matte.data) } : undefined,
         cutout: v.cutout ? { width: v.cutout.width, height: v.cutout.height, base64: toBase64(v.cutout.data) } : undefined,
       },
     },
