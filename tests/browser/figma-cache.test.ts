@@ -59,7 +59,7 @@ async function startServer(cacheHelper?: string): Promise<ModelServer> {
     modelsDir: MODELS_DIR,
     recordRequests: true,
     ...(cacheHelper ? { cacheHelper } : {}),
-    staticDirs: { '/frame/': FRAME_DIST, '/harness/': join(ROOT, 'tests', 'browser', 'pages') },
+    staticDirs: { '/frame/': FRAME_DIST, '/harness/': join(ROOT, 'tests', 'browser', 'pages'), '/protocol/': join(ROOT, 'packages', 'protocol', 'dist') },
   });
 }
 

@@ -6,12 +6,13 @@
 //   srcdoc     a sandboxed srcdoc iframe (sandbox="allow-scripts"): null origin, secure context
 //   navigated  a data: URL iframe whose script navigates it to the frame page on another origin
 //              (Figma's hosted UI: figma.showUI('<script>window.location.href = "https://…"</script>'))
-// Messages use Figma's {pluginMessage} envelope, structured-cloned, as in host.js.
+// Messages use Figma's {pluginMessage} envelope, structured-cloned, through the shared protocol
+// client (one client per run, as each plugin run has its own), as in host.js.
+import { createFrameClient } from '/protocol/protocol.js';
+
 const frameHtml = await (await fetch('/frame/frame.html')).text();
 let iframe = null;
-let counter = 0;
-const pending = new Map();
-let onReady = null;
+let client = null;
 
 function dataUrl(html) {
   const bytes = new TextEncoder().encode(html);
@@ -20,16 +21,23 @@ function dataUrl(html) {
   return `data:text/html;base64,${btoa(bin)}`;
 }
 
-window.addEventListener('message', (event) => {
-  if (!iframe || event.source !== iframe.contentWindow) return;
-  const msg = event.data && event.data.pluginMessage;
-  if (!msg || typeof msg !== 'object') return;
-  if (msg.kind === 'ready') return onReady?.(msg);
-  const entry = pending.get(msg.id);
-  if (!entry || msg.kind === 'progress') return;
-  pending.delete(msg.id);
-  entry(msg.kind === 'result' ? { ok: true, result: msg.result } : { ok: false, code: msg.code, message: msg.message });
-});
+/** Figma's envelope to and from the current run's iframe. */
+function endpointFor(frame) {
+  return {
+    send(message) {
+      frame.contentWindow.postMessage({ pluginMessage: message }, '*');
+    },
+    listen(handler) {
+      const listener = (event) => {
+        if (event.source !== frame.contentWindow) return;
+        const msg = event.data && event.data.pluginMessage;
+        if (msg && typeof msg === 'object') handler(msg);
+      };
+      window.addEventListener('message', listener);
+      return () => window.removeEventListener('message', listener);
+    },
+  };
+}
 
 window.cacheHost = {
   /** Opens the UI iframe in `form` and resolves with the frame's ready message. */
@@ -37,7 +45,7 @@ window.cacheHost = {
     if (iframe) throw new Error('a frame is already open');
     iframe = document.createElement('iframe');
     iframe.style.cssText = 'width:360px;height:480px;border:1px solid #ccc';
-    const ready = new Promise((resolve) => (onReady = resolve));
+    client = createFrameClient(endpointFor(iframe), { readyTimeoutMs: 120_000 });
     if (form === 'srcdoc') {
       iframe.setAttribute('sandbox', 'allow-scripts');
       iframe.srcdoc = frameHtml;
@@ -49,15 +57,14 @@ window.cacheHost = {
       throw new Error(`unknown form ${form}`);
     }
     document.body.appendChild(iframe);
-    return ready;
+    return client.ready.then((capabilities) => ({ kind: 'ready', capabilities }));
   },
   /** One request; resolves with {ok, result} or {ok: false, code, message}. */
   request(method, payload) {
-    const id = `r${++counter}`;
-    return new Promise((resolve) => {
-      pending.set(id, resolve);
-      iframe.contentWindow.postMessage({ pluginMessage: { v: 1, kind: 'request', id, method, payload } }, '*');
-    });
+    return client.request(method, payload).then(
+      (value) => ({ ok: true, result: { method, value } }),
+      (e) => ({ ok: false, code: e.code ?? 'internal', message: e.message }),
+    );
   },
   /** A small synthetic photo for remove requests. */
   image(size = 96) {
@@ -75,7 +82,7 @@ window.cacheHost = {
   close() {
     iframe?.remove();
     iframe = null;
-    for (const resolve of pending.values()) resolve({ ok: false, code: 'closed', message: 'frame closed' });
-    pending.clear();
+    client?.close('frame closed');
+    client = null;
   },
 };
