@@ -4,7 +4,7 @@
  * the host kit's batch runner. Used by the menu commands (one run, then close) and by the panel
  * (many runs in one session).
  */
-import { clip, runBatch, type BatchOutcome, type Skip } from '@cutout/host-kit';
+import { clip, describeSkip, runBatch, summarise, type BatchOutcome, type Skip } from '@cutout/host-kit';
 import type { FrameClient } from '@cutout/protocol';
 import { createFigmaPort } from './figma-port.js';
 import { findImagePaint, MAX_IMAGE_SIDE } from './paints.js';
@@ -58,21 +58,6 @@ function notesOf(notes: Notes): string[] {
   return out;
 }
 
-/** "Removed the background of 2 images, hid 1 fill under the cut-out, skipped 1: Logo is a GIF …" (≤ 100 characters, FT L229). */
-/** "Logo is a GIF …"; the runner's "was not changed: <why>" reads "<why> (Logo)" after "Nothing was changed:". */
-function reasonOf(s: Skip, alone: boolean): string {
-  const prefix = 'was not changed: ';
-  return alone && s.reason.startsWith(prefix) ? `${s.reason.slice(prefix.length)} (${s.name})` : `${s.name} ${s.reason}`;
-}
-
-function summary(verb: string, written: number, skipped: ReadonlyArray<Skip>, notes: Notes): string {
-  const reasons = skipped.map((s) => reasonOf(s, written === 0)).join('; ');
-  if (written === 0) return clip(`Nothing was changed: ${reasons || 'no image was written'}`);
-  const parts = [`${verb} ${written} image${written === 1 ? '' : 's'}`, ...notesOf(notes)];
-  if (skipped.length) parts.push(`skipped ${skipped.length}: ${reasons}`);
-  return clip(parts.join(', '));
-}
-
 /** The outcome of a batch that did not finish writing, or null when it did (or the plugin closed: null too). */
 function unfinished(outcome: BatchOutcome): Outcome | null | 'done' {
   if (outcome.status === 'closed' || isClosed()) return null;
@@ -94,7 +79,7 @@ export async function execute(client: FrameClient, p: Plan): Promise<Outcome | n
     });
     const early = unfinished(outcome);
     if (early !== 'done') return early;
-    return { message: summary(p.mode === 'layer' ? 'Removed the background of' : 'Masked', outcome.written, outcome.skipped, port.notes), error: outcome.written === 0 };
+    return { message: summarise(p.mode === 'layer' ? 'Removed the background of' : 'Masked', outcome.written, outcome.skipped, notesOf(port.notes)), error: outcome.written === 0 };
   }
   const t = p.target;
   const hints = t.record.hintsHash ? figma.getImageByHash(t.record.hintsHash) : null;
@@ -111,7 +96,7 @@ export async function execute(client: FrameClient, p: Plan): Promise<Outcome | n
   const early = unfinished(outcome);
   if (early !== 'done') return early;
   const why = outcome.skipped[0];
-  if (outcome.written === 0 || why) return fail(clip(`Nothing was changed: ${reasonOf(why ?? { name: t.name, reason: 'could not be written' }, true)}`));
+  if (outcome.written === 0 || why) return fail(clip(`Nothing was changed: ${describeSkip(why ?? { name: t.name, reason: 'could not be written' }, true)}`));
   const notes = notesOf(port.notes);
   return { message: clip(`${t.mode === 'layer' ? 'Cut-out' : 'Mask'} updated.${notes.length ? ` (${notes.join(', ')})` : ''}`), error: false };
 }
