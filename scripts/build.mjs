@@ -66,10 +66,9 @@ const inferenceWorker = await build({
   logLevel: 'warning',
 });
 const workerJs = inferenceWorker.outputFiles[0].text;
-const frame = await build({
-  entryPoints: ['packages/frame/src/main.tsx'],
+/** The frame app (page and embeddable module alike): preact JSX, CSS as text, the pinned ORT .wasm and the worker. */
+const frameApp = {
   bundle: true,
-  write: false,
   platform: 'browser',
   format: 'esm',
   target: 'es2022',
@@ -80,10 +79,15 @@ const frame = await build({
   loader: { '.css': 'text' },
   define: {
     __ORT_WASM__: JSON.stringify({ file: ort.file, bytes: ort.bytes, sha256: ort.sha256 }),
-    __DEFAULT_MODEL_BASE__: JSON.stringify(process.env.CUTOUT_MODEL_BASE ?? ''),
     __INFERENCE_WORKER__: JSON.stringify(workerJs),
   },
   logLevel: 'warning',
+};
+const frame = await build({
+  ...frameApp,
+  entryPoints: ['packages/frame/src/main.tsx'],
+  write: false,
+  define: { ...frameApp.define, __DEFAULT_MODEL_BASE__: JSON.stringify(process.env.CUTOUT_MODEL_BASE ?? '') },
 });
 const js = frame.outputFiles[0].text;
 // The frame renders into #app's shadow root; #app fills the page, so the frame's background does too.
@@ -112,24 +116,7 @@ await build({
 });
 // The embeddable frame (Canva: the frame runs in the host's own document, in a shadow root):
 // ESM exporting mountFrame with the protocol's direct pair and client.
-await build({
-  entryPoints: ['packages/frame/src/embed.ts'],
-  outfile: 'packages/frame/dist/embed/embed.js',
-  bundle: true,
-  platform: 'browser',
-  format: 'esm',
-  target: 'es2022',
-  minify: true,
-  legalComments: 'none',
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
-  loader: { '.css': 'text' },
-  define: {
-    __ORT_WASM__: JSON.stringify({ file: ort.file, bytes: ort.bytes, sha256: ort.sha256 }),
-    __INFERENCE_WORKER__: JSON.stringify(workerJs),
-  },
-  logLevel: 'warning',
-});
+await build({ ...frameApp, entryPoints: ['packages/frame/src/embed.ts'], outfile: 'packages/frame/dist/embed/embed.js' });
 await writeFile('packages/frame/dist/ort-wasm.json', JSON.stringify({ file: ort.file, bytes: ort.bytes, sha256: ort.sha256 }, null, 2));
 console.log(`built packages/frame/dist/frame.html (${(Buffer.byteLength(js) / 1e6).toFixed(2)} MB of script, of which the inference worker ${(Buffer.byteLength(workerJs) / 1e6).toFixed(2)} MB)`);
 

@@ -18,6 +18,24 @@ function columnStarts(W: number, w: number): Int32Array {
 }
 
 /**
+ * Walks the H source rows in order: `row(y)` adds one source row to the accumulators, and
+ * `flush(cy, rows)` writes output row cy once its `rows` source rows are in.
+ */
+function walkRows(H: number, h: number, row: (y: number) => void, flush: (cy: number, rows: number) => void): void {
+  const bins = areaBins(H, h);
+  let current = 0;
+  for (let y = 0; y < H; y++) {
+    const cy = bins.cell[y] as number;
+    if (cy !== current) {
+      flush(current, bins.count[current] as number);
+      current = cy;
+    }
+    row(y);
+  }
+  flush(current, bins.count[current] as number);
+}
+
+/**
  * Straight-alpha RGBA → w × h straight-alpha RGBA, averaged premultiplied so colours at alpha 0
  * do not bleed into the edge. Returns the input itself when the size is unchanged.
  */
@@ -25,55 +43,50 @@ export function downscaleRgba(image: RgbaImage, w: number, h: number): RgbaImage
   const { width: W, height: H, data } = image;
   if (w === W && h === H) return image;
   const cols = columnStarts(W, w);
-  const rows = areaBins(H, h);
   const out = new Uint8Array(w * h * 4);
   // Per output row: Σ c·a (c, a in 0..255) and Σ a. Float64 keeps the sums exact for any cell size.
   const acc = new Float64Array(w * 4);
-  const flush = (cy: number): void => {
-    const rowCount = rows.count[cy] as number;
-    for (let cx = 0; cx < w; cx++) {
-      const n = rowCount * ((cols[cx + 1] as number) - (cols[cx] as number));
-      const t = cx * 4;
-      const sa = acc[t + 3] as number;
-      const o = (cy * w + cx) * 4;
-      if (sa > 0) {
-        out[o] = Math.round((acc[t] as number) / sa);
-        out[o + 1] = Math.round((acc[t + 1] as number) / sa);
-        out[o + 2] = Math.round((acc[t + 2] as number) / sa);
+  walkRows(
+    H,
+    h,
+    (y) => {
+      const row = y * W;
+      for (let cx = 0; cx < w; cx++) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        let a = 0;
+        for (let x = row + (cols[cx] as number), end = row + (cols[cx + 1] as number); x < end; x++) {
+          const i = x * 4;
+          const al = data[i + 3] as number;
+          r += (data[i] as number) * al;
+          g += (data[i + 1] as number) * al;
+          b += (data[i + 2] as number) * al;
+          a += al;
+        }
+        const t = cx * 4;
+        acc[t] = (acc[t] as number) + r;
+        acc[t + 1] = (acc[t + 1] as number) + g;
+        acc[t + 2] = (acc[t + 2] as number) + b;
+        acc[t + 3] = (acc[t + 3] as number) + a;
       }
-      out[o + 3] = Math.round(sa / Math.max(1, n));
-    }
-    acc.fill(0);
-  };
-  let current = 0;
-  for (let y = 0; y < H; y++) {
-    const cy = rows.cell[y] as number;
-    if (cy !== current) {
-      flush(current);
-      current = cy;
-    }
-    const row = y * W;
-    for (let cx = 0; cx < w; cx++) {
-      let r = 0;
-      let g = 0;
-      let b = 0;
-      let a = 0;
-      for (let x = row + (cols[cx] as number), end = row + (cols[cx + 1] as number); x < end; x++) {
-        const i = x * 4;
-        const al = data[i + 3] as number;
-        r += (data[i] as number) * al;
-        g += (data[i + 1] as number) * al;
-        b += (data[i + 2] as number) * al;
-        a += al;
+    },
+    (cy, rows) => {
+      for (let cx = 0; cx < w; cx++) {
+        const n = rows * ((cols[cx + 1] as number) - (cols[cx] as number));
+        const t = cx * 4;
+        const sa = acc[t + 3] as number;
+        const o = (cy * w + cx) * 4;
+        if (sa > 0) {
+          out[o] = Math.round((acc[t] as number) / sa);
+          out[o + 1] = Math.round((acc[t + 1] as number) / sa);
+          out[o + 2] = Math.round((acc[t + 2] as number) / sa);
+        }
+        out[o + 3] = Math.round(sa / Math.max(1, n));
       }
-      const t = cx * 4;
-      acc[t] = (acc[t] as number) + r;
-      acc[t + 1] = (acc[t + 1] as number) + g;
-      acc[t + 2] = (acc[t + 2] as number) + b;
-      acc[t + 3] = (acc[t + 3] as number) + a;
-    }
-  }
-  flush(current);
+      acc.fill(0);
+    },
+  );
   return { width: w, height: h, data: out };
 }
 
@@ -82,28 +95,23 @@ export function downscaleMatte(matte: AlphaMatte, w: number, h: number): AlphaMa
   const { width: W, height: H, data } = matte;
   if (w === W && h === H) return matte;
   const cols = columnStarts(W, w);
-  const rows = areaBins(H, h);
   const out = new Float32Array(w * h);
   const acc = new Float64Array(w);
-  const flush = (cy: number): void => {
-    const rowCount = rows.count[cy] as number;
-    for (let cx = 0; cx < w; cx++) out[cy * w + cx] = (acc[cx] as number) / Math.max(1, rowCount * ((cols[cx + 1] as number) - (cols[cx] as number)));
-    acc.fill(0);
-  };
-  let current = 0;
-  for (let y = 0; y < H; y++) {
-    const cy = rows.cell[y] as number;
-    if (cy !== current) {
-      flush(current);
-      current = cy;
-    }
-    const row = y * W;
-    for (let cx = 0; cx < w; cx++) {
-      let s = 0;
-      for (let x = row + (cols[cx] as number), end = row + (cols[cx + 1] as number); x < end; x++) s += data[x] as number;
-      acc[cx] = (acc[cx] as number) + s;
-    }
-  }
-  flush(current);
+  walkRows(
+    H,
+    h,
+    (y) => {
+      const row = y * W;
+      for (let cx = 0; cx < w; cx++) {
+        let s = 0;
+        for (let x = row + (cols[cx] as number), end = row + (cols[cx + 1] as number); x < end; x++) s += data[x] as number;
+        acc[cx] = (acc[cx] as number) + s;
+      }
+    },
+    (cy, rows) => {
+      for (let cx = 0; cx < w; cx++) out[cy * w + cx] = (acc[cx] as number) / Math.max(1, rows * ((cols[cx + 1] as number) - (cols[cx] as number)));
+      acc.fill(0);
+    },
+  );
   return { width: w, height: h, data: out };
 }
