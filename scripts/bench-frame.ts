@@ -6,13 +6,17 @@
  *   npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-fp32-web] [--webgpu-flags]
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadRgba } from '../tests/helpers/images.js';
 import { ROOT, SAMPLES_DIR } from '../tests/helpers/paths.js';
 import { startHarness } from '../tests/browser/harness.js';
 import { defaultOrtDir } from './lib/model-server.js';
+import { median } from './lib/metrics.js';
+import { intArg, oneOf, parseScriptArgs } from './lib/args.js';
 
-const { values } = parseArgs({
+const USAGE =
+  'usage: npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-fp32-web] [--samples a.png,b.jpg] [--webgpu-flags] [--gpu-flags "..."]';
+const { values } = parseScriptArgs(USAGE, {
+  strict: true,
   options: {
     reps: { type: 'string', default: '5' },
     backend: { type: 'string', default: 'wasm' },
@@ -22,12 +26,8 @@ const { values } = parseArgs({
     'gpu-flags': { type: 'string', default: '' },
   },
 });
-const reps = Number(values.reps);
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const reps = intArg(USAGE, '--reps', values.reps);
+const backend = oneOf(USAGE, '--backend', values.backend, ['wasm', 'webgpu']);
 
 const h = await startHarness({
   webgpu: values['webgpu-flags'],
@@ -47,7 +47,7 @@ try {
       w.bare = await createBare(a.base, a.model, a.backend);
       return pre;
     },
-    { base: h.baseUrl, backend: values.backend, model: values.model },
+    { base: h.baseUrl, backend, model: values.model },
   );
   if (!setup.ok) throw new Error(`preload failed: ${setup.message}`);
   console.log(`frame on ${setup.result.value.backend}, model ${setup.result.value.model}, ${reps} interleaved reps per sample (+1 warm-up)`);

@@ -8,16 +8,21 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createNodeRemover } from '@cutout/core/node';
 import { decodeImageFile } from '../packages/cli/src/decode.js';
 import { createReferenceRunner, ensureReferenceInstalled, REFERENCE_PACKAGE, REFERENCE_VERSION } from './lib/reference-runner.js';
 import { median } from './lib/metrics.js';
-import { refinerByName } from './lib/refiners.js';
+import { REFINER_NAMES, refinerByName } from './lib/refiners.js';
+import { intArg, oneOf, parseScriptArgs } from './lib/args.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }, images: { type: 'string' }, refiner: { type: 'string', default: 'default' } } });
-const reps = Number(values.reps);
+const USAGE = 'usage: npm run bench:reference [-- --reps N --images DIR --refiner NAME]';
+const { values } = parseScriptArgs(USAGE, {
+  strict: true,
+  options: { reps: { type: 'string', default: '3' }, images: { type: 'string' }, refiner: { type: 'string', default: 'default' } },
+});
+const reps = intArg(USAGE, '--reps', values.reps);
+const refinerName = oneOf(USAGE, '--refiner', values.refiner, REFINER_NAMES);
 const dir = values.images ?? join(ROOT, 'samples');
 const files = readdirSync(dir).filter((f) => /\.(png|jpe?g|webp)$/i.test(f)).sort().map((f) => join(dir, f));
 
@@ -25,7 +30,7 @@ ensureReferenceInstalled();
 const first = files[0];
 if (!first) throw new Error(`no images in ${dir}`);
 const reference = await createReferenceRunner({ model: 'medium', warmupImage: first });
-const ours = await createNodeRemover({ modelsDir: join(ROOT, 'models'), refiner: refinerByName(values.refiner) });
+const ours = await createNodeRemover({ modelsDir: join(ROOT, 'models'), refiner: refinerByName(refinerName) });
 const runOurs = async (file: string): Promise<number> => {
   const t0 = performance.now();
   const { image } = await decodeImageFile(file);

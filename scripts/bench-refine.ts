@@ -6,23 +6,29 @@
  * A grid at least the image's size means the estimate runs at full resolution.
  *   npm run bench:refine [-- --reps 3 --budgets 2000000,1000000,500000,250000 --size 4240x2832]
  */
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createMattingRefiner, decontaminate, type AlphaMatte, type RgbaImage } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core/node';
+import { median } from './lib/metrics.js';
+import { intArg, intListArg, parseScriptArgs, usageError } from './lib/args.js';
 
-const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }, budgets: { type: 'string', default: '2000000,1000000,500000,250000' }, size: { type: 'string', default: '4240x2832' } } });
-const reps = Number(values.reps);
-const budgets = values.budgets.split(',').map(Number);
+const USAGE = 'usage: npm run bench:refine [-- --reps 3 --budgets 2000000,1000000,500000,250000 --size 4240x2832]';
+const { values } = parseScriptArgs(USAGE, {
+  strict: true,
+  options: { reps: { type: 'string', default: '3' }, budgets: { type: 'string', default: '2000000,1000000,500000,250000' }, size: { type: 'string', default: '4240x2832' } },
+});
+const reps = intArg(USAGE, '--reps', values.reps);
+const budgets = intListArg(USAGE, '--budgets', values.budgets);
 const root = join(import.meta.dirname, '..');
-const [W, H] = values.size.split('x').map(Number) as [number, number]; // default 12.0 MP
+const size = /^(\d+)x(\d+)$/.exec(values.size);
+if (!size || Number(size[1]) < 1 || Number(size[2]) < 1) usageError(USAGE, `--size must be WIDTHxHEIGHT, e.g. 4240x2832, not "${values.size}"`);
+const [W, H] = [Number(size[1]), Number(size[2])]; // default 12.0 MP
 
 async function photo(name: string): Promise<RgbaImage> {
   const { data } = await sharp(join(root, 'samples', name)).resize(W, H, { fit: 'fill' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { width: W, height: H, data: new Uint8Array(data) };
 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** A disc with hair: ~600 thin strands (1–3 px) radiating out, anti-aliased by 4× supersampling along them. */
 function hairyAlpha(): AlphaMatte {

@@ -9,18 +9,22 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { BackgroundRemover, preprocess } from '@cutout/core';
 import { createOrtNodeRuntime, loadVerifiedModel, readManifest, readModelIndex } from '@cutout/core/node';
 import { decodeImageFile } from '../packages/cli/src/decode.js';
 import { writeRgbaPng } from '../packages/cli/src/encode.js';
 import { median } from './lib/metrics.js';
+import { intArg, parseScriptArgs } from './lib/args.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MODELS = join(ROOT, 'models');
-const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }, model: { type: 'string' }, large: { type: 'boolean', default: false } } });
-const reps = Number(values.reps);
+const USAGE = 'usage: npm run bench [-- --reps N --model ID --large]';
+const { values } = parseScriptArgs(USAGE, {
+  strict: true,
+  options: { reps: { type: 'string', default: '3' }, model: { type: 'string' }, large: { type: 'boolean', default: false } },
+});
+const reps = intArg(USAGE, '--reps', values.reps);
 
 const id = values.model ?? (await readModelIndex(MODELS)).default;
 const manifest = await readManifest(MODELS, id);

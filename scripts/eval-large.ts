@@ -6,19 +6,24 @@
  * is shared by all grids.
  *   npx tsx scripts/eval-large.ts [--scale 4] [--grids 1024,768,512] [--limit N]
  */
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createMattingRefiner } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core/node';
 import { hasEvalData, listSet } from './lib/eval-data.js';
 import { gradError, mse, sad } from './lib/metrics.js';
+import { intArg, intListArg, parseScriptArgs } from './lib/args.js';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '4' }, grids: { type: 'string', default: '1024,768,512' }, limit: { type: 'string' } } });
+const USAGE = 'usage: npx tsx scripts/eval-large.ts [--scale 4] [--grids 1024,768,512] [--limit N]';
+const { values } = parseScriptArgs(USAGE, {
+  strict: true,
+  options: { scale: { type: 'string', default: '4' }, grids: { type: 'string', default: '1024,768,512' }, limit: { type: 'string' } },
+});
+const scale = intArg(USAGE, '--scale', values.scale);
+const grids = intListArg(USAGE, '--grids', values.grids);
+const limit = values.limit === undefined ? undefined : intArg(USAGE, '--limit', values.limit);
 if (!hasEvalData()) throw new Error('../shared/eval is not here');
-const scale = Number(values.scale);
-const grids = values.grids.split(',').map(Number);
-const items = listSet('alphamatting').slice(0, values.limit ? Number(values.limit) : undefined);
+const items = listSet('alphamatting').slice(0, limit);
 const remover = await createNodeRemover({ modelsDir: join(import.meta.dirname, '..', 'models') });
 const totals = new Map(grids.map((g) => [g, { sad: 0, mse: 0, grad: 0, ms: 0 }]));
 for (const item of items) {

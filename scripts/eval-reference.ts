@@ -8,20 +8,34 @@
  *          --per-image (print per-image rows).
  * The reference package is installed into scripts/reference/node_modules on first use.
  */
-import type { EvalSetName } from './lib/eval-data.js';
-import { listAlphaMatting, listGrabCut, resolveEvalDir } from './lib/eval-data.js';
-import { evaluate, parseArgs, printReport, writeReport } from './lib/eval-run.js';
+import { EVAL_SETS, listAlphaMatting, listGrabCut, resolveEvalDir } from './lib/eval-data.js';
+import { evaluate, printReport, writeReport } from './lib/eval-run.js';
+import { intArg, listOf, oneOf, parseScriptArgs } from './lib/args.js';
 import { createReferenceRunner, ensureReferenceInstalled, REFERENCE_PACKAGE, REFERENCE_VERSION, type ReferenceModel } from './lib/reference-runner.js';
 
+const USAGE =
+  'usage: npx tsx scripts/eval-reference.ts [--data ../shared/eval] [--out FILE] [--model small|medium|large] ' +
+  '[--sets alphamatting,grabcut] [--limit N] [--only GT01,GT03] [--per-image]';
+
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const dataArg = args.get('data');
-  const out = args.get('out') ?? 'eval-results/reference.json';
-  const model = (args.get('model') ?? 'medium') as ReferenceModel;
-  if (!['small', 'medium', 'large'].includes(model)) throw new Error(`--model must be small, medium or large`);
-  const sets = (args.get('sets')?.split(',') ?? ['alphamatting', 'grabcut']) as EvalSetName[];
-  const limitArg = args.get('limit');
-  const only = args.get('only')?.split(',');
+  const { values: args } = parseScriptArgs(USAGE, {
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string', default: 'eval-results/reference.json' },
+      model: { type: 'string', default: 'medium' },
+      sets: { type: 'string', default: EVAL_SETS.join(',') },
+      limit: { type: 'string' },
+      only: { type: 'string' },
+      'per-image': { type: 'boolean', default: false },
+    },
+  });
+  const dataArg = args.data;
+  const out = args.out;
+  const model = oneOf<ReferenceModel>(USAGE, '--model', args.model, ['small', 'medium', 'large']);
+  const sets = listOf(USAGE, '--sets', args.sets, EVAL_SETS);
+  const limit = args.limit === undefined ? undefined : intArg(USAGE, '--limit', args.limit);
+  const only = args.only?.split(',');
 
   const dataDir = resolveEvalDir(dataArg);
   if (dataDir === null) {
@@ -36,12 +50,12 @@ async function main(): Promise<void> {
     pipeline: `${REFERENCE_PACKAGE}@${REFERENCE_VERSION} (${model})`,
     dataDir,
     sets,
-    ...(limitArg !== undefined ? { limit: Number(limitArg) } : {}),
+    ...(limit !== undefined ? { limit } : {}),
     ...(only !== undefined ? { only } : {}),
     meta: { model, output: 'segmentForeground image/x-rgba8 (A channel)', warmup: first?.name ?? null },
   });
   writeReport(out, report);
-  printReport(report, { perImage: args.has('per-image') });
+  printReport(report, { perImage: args['per-image'] });
   console.log(`wrote ${out}`);
 }
 

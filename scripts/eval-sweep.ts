@@ -12,17 +12,27 @@ import { bilinearRefiner, type AlphaMatte, type Refiner } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core/node';
 import { createMattingRefiner, type MattingOptions } from '../shared-core/src/matting/index.js';
 import { decodeImageFile } from '../packages/cli/src/decode.js';
-import { REPO_ROOT, resolveEvalDir, type EvalSetName } from './lib/eval-data.js';
-import { evaluate, parseArgs } from './lib/eval-run.js';
+import { EVAL_SETS, REPO_ROOT, resolveEvalDir } from './lib/eval-data.js';
+import { evaluate } from './lib/eval-run.js';
+import { listOf, parseScriptArgs } from './lib/args.js';
 
-const args = parseArgs(process.argv.slice(2));
-const dataDir = resolveEvalDir(args.get('data'));
+const USAGE = 'usage: npx tsx scripts/eval-sweep.ts [--data ../shared/eval] [--configs file.json] [--sets alphamatting,grabcut] [--per-image]';
+const { values: args } = parseScriptArgs(USAGE, {
+  strict: true,
+  options: {
+    data: { type: 'string' },
+    configs: { type: 'string' },
+    sets: { type: 'string', default: EVAL_SETS.join(',') },
+    'per-image': { type: 'boolean', default: false },
+  },
+});
+const sets = listOf(USAGE, '--sets', args.sets, EVAL_SETS);
+const dataDir = resolveEvalDir(args.data);
 if (dataDir === null) {
   console.log('No eval data; nothing to do.');
   process.exit(0);
 }
-const sets = (args.get('sets')?.split(',') ?? ['alphamatting', 'grabcut']) as EvalSetName[];
-const configsFile = args.get('configs');
+const configsFile = args.configs;
 const configs: Record<string, MattingOptions | 'bilinear'> = configsFile
   ? (JSON.parse(readFileSync(configsFile, 'utf8')) as Record<string, MattingOptions | 'bilinear'>)
   : { bilinear: 'bilinear', default: {} };
@@ -76,7 +86,7 @@ for (const [name, cfg] of Object.entries(configs)) {
   ].join('  ');
   rows.push(row);
   console.log(row);
-  if (args.has('per-image')) {
+  if (args['per-image']) {
     const per = (rec: Record<string, Record<string, number>> | undefined, key: string, d: number): string =>
       Object.entries(rec ?? {}).map(([k, v]) => `${k} ${(v[key] ?? NaN).toFixed(d)}`).join(', ');
     console.log(`  SAD: ${per(report.sets.alphamatting?.images as never, 'SAD', 1)}`);

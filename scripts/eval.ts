@@ -10,26 +10,45 @@ import { join } from 'node:path';
 import type { HintMask, ResizeMode } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core/node';
 import { decodeHintFile, decodeImageFile } from '../packages/cli/src/decode.js';
-import { REPO_ROOT, resolveEvalDir, type EvalSetName } from './lib/eval-data.js';
-import { evaluate, parseArgs, printReport, writeReport } from './lib/eval-run.js';
-import { refinerByName } from './lib/refiners.js';
+import { EVAL_SETS, REPO_ROOT, resolveEvalDir } from './lib/eval-data.js';
+import { evaluate, printReport, writeReport } from './lib/eval-run.js';
+import { intArg, listOf, oneOf, parseScriptArgs } from './lib/args.js';
+import { REFINER_NAMES, refinerByName } from './lib/refiners.js';
 
-const args = parseArgs(process.argv.slice(2));
-const dataDir = resolveEvalDir(args.get('data'));
+const USAGE =
+  'usage: npm run eval -- --data ../shared/eval [--out FILE] [--model ID] [--refiner NAME] [--resize antialias|reference] ' +
+  '[--hints trimap1|trimap2] [--sets alphamatting,grabcut] [--limit N] [--only GT01,GT03] [--per-image]';
+const { values: args } = parseScriptArgs(USAGE, {
+  strict: true,
+  options: {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    model: { type: 'string' },
+    refiner: { type: 'string', default: 'default' },
+    resize: { type: 'string', default: 'antialias' },
+    hints: { type: 'string' },
+    sets: { type: 'string', default: EVAL_SETS.join(',') },
+    limit: { type: 'string' },
+    only: { type: 'string' },
+    'per-image': { type: 'boolean', default: false },
+  },
+});
+// Every value is checked before anything is read, so a typo fails fast even without eval data.
+const resize = oneOf<ResizeMode>(USAGE, '--resize', args.resize, ['antialias', 'reference']);
+const hintsSet = args.hints === undefined ? undefined : oneOf(USAGE, '--hints', args.hints, ['trimap1', 'trimap2']);
+const refinerName = oneOf(USAGE, '--refiner', args.refiner, REFINER_NAMES);
+const sets = listOf(USAGE, '--sets', args.sets, EVAL_SETS);
+const limit = args.limit === undefined ? undefined : intArg(USAGE, '--limit', args.limit);
+const only = args.only?.split(',');
+
+const dataDir = resolveEvalDir(args.data);
 if (dataDir === null) {
-  console.log(`No eval data at ${args.get('data') ?? '../shared/eval'}; nothing to do.`);
+  console.log(`No eval data at ${args.data ?? '../shared/eval'}; nothing to do.`);
   process.exit(0);
 }
-const resize = (args.get('resize') ?? 'antialias') as ResizeMode;
-const hintsSet = args.get('hints');
-if (hintsSet !== undefined && hintsSet !== 'trimap1' && hintsSet !== 'trimap2') throw new Error('--hints must be trimap1 or trimap2');
-const refinerName = args.get('refiner') ?? 'default';
 const refiner = refinerByName(refinerName);
-const remover = await createNodeRemover({ modelsDir: join(REPO_ROOT, 'models'), modelId: args.get('model'), resize, refiner });
-const sets = (args.get('sets')?.split(',') ?? ['alphamatting', 'grabcut']) as EvalSetName[];
-const limit = args.get('limit');
-const only = args.get('only')?.split(',');
-const pipeline = `cutout (${args.get('model') ?? 'default model'}, refiner ${refiner.name}, resize ${resize}${hintsSet ? `, hints ${hintsSet}` : ''})`;
+const remover = await createNodeRemover({ modelsDir: join(REPO_ROOT, 'models'), modelId: args.model, resize, refiner });
+const pipeline = `cutout (${args.model ?? 'default model'}, refiner ${refiner.name}, resize ${resize}${hintsSet ? `, hints ${hintsSet}` : ''})`;
 
 const report = await evaluate(
   async (imagePath, set, name) => {
@@ -47,13 +66,13 @@ const report = await evaluate(
     pipeline,
     dataDir,
     sets,
-    ...(limit !== undefined ? { limit: Number(limit) } : {}),
+    ...(limit !== undefined ? { limit } : {}),
     ...(only !== undefined ? { only } : {}),
-    meta: { model: args.get('model') ?? 'default', refiner: refiner.name, resize, hints: hintsSet ?? null },
+    meta: { model: args.model ?? 'default', refiner: refiner.name, resize, hints: hintsSet ?? null },
   },
 );
 await remover.dispose();
-const out = args.get('out') ?? `eval-results/cutout-${refiner.name}${hintsSet ? `-${hintsSet}` : ''}.json`;
+const out = args.out ?? `eval-results/cutout-${refiner.name}${hintsSet ? `-${hintsSet}` : ''}.json`;
 writeReport(out, report);
-printReport(report, { perImage: args.has('per-image') });
+printReport(report, { perImage: args['per-image'] });
 console.log(`wrote ${out}`);

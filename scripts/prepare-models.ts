@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseModelManifest } from '../shared-core/src/model-manifest.js';
+import { parseScriptArgs } from './lib/args.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
@@ -122,20 +123,18 @@ async function build(version: string, scripts: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--force' && a !== '--measure');
-  if (unknown.length > 0) {
-    console.error(`prepare-models: unknown argument ${unknown.join(' ')} (use --force, --measure)`);
-    process.exit(2);
-  }
+  const { values: args } = parseScriptArgs('usage: npm run models [-- --force] [--measure]', {
+    strict: true,
+    options: { force: { type: 'boolean', default: false }, measure: { type: 'boolean', default: false } },
+  });
   const version = dataVersion();
   const scripts = scriptsHash();
-  if (!args.includes('--force') && existsSync(STAMP) && upToDate(version, scripts)) {
+  if (!args.force && existsSync(STAMP) && upToDate(version, scripts)) {
     console.log(`models: up to date in ${rel(MODELS_DIR)} (@imgly/background-removal-data@${version}); --force rebuilds`);
   } else {
     await build(version, scripts);
   }
-  if (args.includes('--measure')) {
+  if (args.measure) {
     const { measureAll } = await import('./lib/model-measure.js');
     await measureAll(ROOT, MODELS_DIR, join(ROOT, 'samples'));
   }

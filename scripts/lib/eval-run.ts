@@ -279,25 +279,3 @@ export function writeReport(file: string, report: EvalReport): void {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }
-
-/** Minimal `--key value` / `--flag` argument parser shared by the eval scripts. */
-export function parseArgs(argv: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === undefined || !a.startsWith('--')) continue;
-    const eq = a.indexOf('=');
-    if (eq > 0) {
-      out.set(a.slice(2, eq), a.slice(eq + 1));
-      continue;
-    }
-    const next = argv[i + 1];
-    if (next !== undefined && !next.startsWith('--')) {
-      out.set(a.slice(2), next);
-      i++;
-    } else {
-      out.set(a.slice(2), 'true');
-    }
-  }
-  return out;
-}

@@ -356,6 +356,7 @@ export function mean(values: readonly number[]): number {
   return s / values.length;
 }
 
+/** The median; for an even count, the mean of the two middle values. NaN when empty. The one median of scripts/. */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const s = [...values].sort((a, b) => a - b);

@@ -9,6 +9,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { median } from './metrics.js';
 import { assembleResource, openDataPackage } from './model-data.js';
 import { VARIANTS, transformVariant } from './model-variants.js';
 import { decodeModel, encodeModel, pruneToOutputs, setSymbolicSpatialDims } from './onnx-graph.js';
@@ -70,7 +71,6 @@ export function resampleArea(src: Float32Array, sw: number, sh: number, dw: numb
   return out;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const fmt = (x: number): string => (x === 0 ? '0' : x.toExponential(2));
 
 async function withSession<T>(

@@ -2,7 +2,8 @@
 import { bilinearRefiner, type Refiner } from '@cutout/core';
 import { createMattingRefiner } from '../../shared-core/src/matting/index.js';
 
-const KNOWN = ['bilinear', 'guided', 'guided-1024', 'matting', 'matting-lowres', 'matting-converged', 'matting-solve'];
+/** Every name `refinerByName` accepts ('default' is what BackgroundRemover uses when given no refiner). */
+export const REFINER_NAMES = ['default', 'bilinear', 'guided', 'guided-1024', 'matting', 'matting-lowres', 'matting-converged', 'matting-solve'] as const;
 
 export function refinerByName(name: string): Refiner {
   switch (name) {
@@ -22,6 +23,6 @@ export function refinerByName(name: string): Refiner {
     case 'matting-converged': // no time budget: what the solve gives when it converges
       return createMattingRefiner({ solve: true, maxSolveMs: 60_000, maxIterations: 3000 });
     default:
-      throw new Error(`unknown refiner "${name}" (known: ${KNOWN.join(', ')})`);
+      throw new Error(`unknown refiner "${name}" (known: ${REFINER_NAMES.join(', ')})`);
   }
 }

@@ -66,6 +66,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   try {
     parsed = parseArgs({
       args: [...argv],
+      strict: true,
       allowPositionals: true,
       options: {
         out: { type: 'string', short: 'o' },
