@@ -11,6 +11,7 @@
  * pixel with a mask brush later shows the photo).
  */
 import type { AlphaMatte, RgbaImage } from './image.js';
+import { ALPHA_DELTA } from './clamp.js';
 import { throwIfAborted } from './errors.js';
 import { createYielder, estimateForeground, estimateForegroundBackground } from './matting/index.js';
 import { linearTaps, tapRuns } from './matting/guided-filter.js';
@@ -33,7 +34,6 @@ export interface DecontaminateOptions {
  */
 export const DECONTAMINATE_MAX_PIXELS = 2_000_000;
 export const DECONTAMINATE_GRID_PIXELS = 250_000;
-const DELTA = 1 / 512;
 /**
  * How much less the grid's background estimate may change than its foreground estimate (variance
  * ratio σB²/σF²): B behind a subject is smooth, so the grid holds it well, while F carries the
@@ -95,7 +95,7 @@ function createCorrectionPass(
         for (let x = xs; x < xe; x++) {
           const p = row + x;
           const av = a[p] as number;
-          if (av <= DELTA || av >= 1 - DELTA) continue;
+          if (av <= ALPHA_DELTA || av >= 1 - ALPHA_DELTA) continue;
           const wx = tx.f[x] as number;
           // Smallest (weighted, RHO) change of the smooth estimates (F, B) that satisfies
           // I = αF + (1−α)B exactly: F += α·r / (α² + ρ(1−α)²) with r the compositing residual.
@@ -140,7 +140,7 @@ export async function decontaminate(image: RgbaImage, matte: AlphaMatte, signal?
     // Transparent pixels keep the photo's colours, so revealing them later (a host's mask brush) shows the photo.
     const f = await estimateForeground(image, matte, signal);
     for (let p = 0; p < w * h; p++) {
-      if ((matte.data[p] as number) <= DELTA) for (let c = 0; c < 3; c++) f.data[p * 4 + c] = data[p * 4 + c] as number;
+      if ((matte.data[p] as number) <= ALPHA_DELTA) for (let c = 0; c < 3; c++) f.data[p * 4 + c] = data[p * 4 + c] as number;
     }
     return f;
   }

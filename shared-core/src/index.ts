@@ -7,7 +7,8 @@ export { preprocess, type PreprocessOptions, type ResizeMode } from './preproces
 export { computeTaps, resamplePlane } from './resample.js';
 export { downscaleRgba, downscaleMatte } from './area-downscale.js';
 export { applyHintsInPlace, assertHintSize, HINT_KEEP, HINT_REMOVE, type HintMask } from './hints.js';
-export { bilinearRefiner, clampUnit, type Refiner, type RefineInput } from './refiner.js';
+export { bilinearRefiner, type Refiner, type RefineInput } from './refiner.js';
+export { clampUnit } from './clamp.js';
 export { composeCutout, subjectBounds, CROP_THRESHOLD, type ComposeOptions, type Rect, type Rgb } from './compose.js';
 export { BackgroundRemover, type CutoutOptions, type CutoutResult, type MatteResult, type RemoverOptions, type RunOptions } from './pipeline.js';
 export { parseColour } from './colour.js';

@@ -2,6 +2,7 @@
  * Refiner: turns the network's soft alpha (model resolution) into a full-resolution matte.
  * The bilinear refiner is the baseline; the matting pass plugs in behind the same interface.
  */
+import { clampUnit } from './clamp.js';
 import { throwIfAborted } from './errors.js';
 import type { AlphaMatte, RgbaImage } from './image.js';
 import { applyHintsInPlace, type HintMask } from './hints.js';
@@ -18,13 +19,6 @@ export interface RefineInput {
 export interface Refiner {
   readonly name: string;
   refine(input: RefineInput): Promise<AlphaMatte>;
-}
-
-export function clampUnit(a: Float32Array): void {
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i] as number;
-    a[i] = v < 0 ? 0 : v > 1 ? 1 : v;
-  }
 }
 
 export const bilinearRefiner: Refiner = {

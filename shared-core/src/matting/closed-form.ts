@@ -21,6 +21,7 @@ import { BAND_UNKNOWN, knownValue, type Band } from './trimap-band.js';
 import type { GuidePlanes } from './guided-filter.js';
 import type { Yielder } from './yielder.js';
 import { resamplePlane } from '../resample.js';
+import { clamp01 } from '../clamp.js';
 
 export interface SolveOptions {
   /** Levin's ε (intensities in [0, 1]). Default 1e-6. */
@@ -65,10 +66,7 @@ export async function solveClosedForm(guide: GuidePlanes, band: Band, prior: Flo
   const nu = unknown.length;
   const finish = (iterations: number, rel: number, timedOut: boolean): SolveResult => {
     const alpha = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = x[i] as number;
-      alpha[i] = v < 0 ? 0 : v > 1 ? 1 : v;
-    }
+    for (let i = 0; i < n; i++) alpha[i] = clamp01(x[i] as number);
     return { alpha, iterations, relativeResidual: rel, timedOut };
   };
   if (nu === 0 || w < 3 || h < 3) return finish(0, 0, false);

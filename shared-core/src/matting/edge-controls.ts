@@ -12,6 +12,7 @@
  * - feather (px): Gaussian-like blur (three box passes, σ ≈ feather).
  */
 import type { AlphaMatte } from '../image.js';
+import { clamp01 } from '../clamp.js';
 import { boxMean } from './box.js';
 import type { Yielder } from './yielder.js';
 
@@ -116,7 +117,7 @@ export async function applyEdgeControls(matte: AlphaMatte, c: EdgeControls, yiel
     const d = signedEdgeDistance(a, w, h);
     for (let i = 0; i < a.length; i++) {
       const t = (d[i] as number) + shift + 0.5;
-      const ramp = t < 0 ? 0 : t > 1 ? 1 : t;
+      const ramp = clamp01(t);
       const v = a[i] as number;
       a[i] = shift > 0 ? Math.max(v, ramp) : Math.min(v, ramp);
     }
@@ -128,7 +129,7 @@ export async function applyEdgeControls(matte: AlphaMatte, c: EdgeControls, yiel
     const k = 1 + smooth / 2;
     for (let i = 0; i < a.length; i++) {
       const t = ((a[i] as number) - 0.5) * k + 0.5;
-      a[i] = t < 0 ? 0 : t > 1 ? 1 : t;
+      a[i] = clamp01(t);
     }
     await yielder?.tick();
   }
@@ -136,7 +137,7 @@ export async function applyEdgeControls(matte: AlphaMatte, c: EdgeControls, yiel
     const d = signedEdgeDistance(a, w, h);
     for (let i = 0; i < a.length; i++) {
       const t = (d[i] as number) + 0.5;
-      a[i] = t < 0 ? 0 : t > 1 ? 1 : t;
+      a[i] = clamp01(t);
     }
     await yielder?.tick();
   }

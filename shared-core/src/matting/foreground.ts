@@ -11,6 +11,7 @@
  * from the coarser levels, which is all the mixed pixels need. Output F is the photo where α = 1.
  */
 import type { AlphaMatte, RgbaImage } from '../image.js';
+import { ALPHA_DELTA, clamp01 } from '../clamp.js';
 import { CoreError } from '../errors.js';
 import { createYielder } from './yielder.js';
 
@@ -22,8 +23,6 @@ export interface ForegroundOptions {
   readonly smallSize?: number;
   readonly signal?: AbortSignal | undefined;
 }
-
-const DELTA = 1 / 512;
 
 /** Foreground and background colours as interleaved RGB floats in [0, 1], at the image's size. */
 export interface ForegroundBackground {
@@ -41,7 +40,7 @@ export async function estimateForegroundMultiLevel(image: RgbaImage, matte: Alph
   const out = new Uint8ClampedArray(W0 * H0 * 4);
   for (let i = 0; i < W0 * H0; i++) {
     const a = A0[i] as number;
-    for (let c = 0; c < 3; c++) out[i * 4 + c] = a >= 1 - DELTA ? (src[i * 4 + c] as number) : Math.round((F[i * 3 + c] as number) * 255);
+    for (let c = 0; c < 3; c++) out[i * 4 + c] = a >= 1 - ALPHA_DELTA ? (src[i * 4 + c] as number) : Math.round((F[i * 3 + c] as number) * 255);
     out[i * 4 + 3] = src[i * 4 + 3] as number;
   }
   return { width: W0, height: H0, data: out };
@@ -105,8 +104,8 @@ export async function estimateForegroundBackground(image: RgbaImage, matte: Alph
     let nActive = 0;
     for (let i = 0; i < n; i++) {
       const a = A[i] as number;
-      if (dense || (a > DELTA && a < 1 - DELTA)) active[nActive++] = i;
-      else if (a >= 1 - DELTA) for (let c = 0; c < 3; c++) F[i * 3 + c] = I[i * 3 + c] as number;
+      if (dense || (a > ALPHA_DELTA && a < 1 - ALPHA_DELTA)) active[nActive++] = i;
+      else if (a >= 1 - ALPHA_DELTA) for (let c = 0; c < 3; c++) F[i * 3 + c] = I[i * 3 + c] as number;
       else for (let c = 0; c < 3; c++) B[i * 3 + c] = I[i * 3 + c] as number;
     }
     const iters = dense ? nSmall : nBig;
@@ -151,15 +150,11 @@ function sweep(F: Float32Array, B: Float32Array, I: Float32Array, A: Float32Arra
     const m00 = inv * a11, m01 = -inv * a01, m11 = inv * a00;
     const o = i * 3;
     const i0 = I[o] as number, i1 = I[o + 1] as number, i2 = I[o + 2] as number;
-    F[o] = clamp(m00 * (a0 * i0 + f0) + m01 * (a1 * i0 + b0));
-    B[o] = clamp(m01 * (a0 * i0 + f0) + m11 * (a1 * i0 + b0));
-    F[o + 1] = clamp(m00 * (a0 * i1 + f1) + m01 * (a1 * i1 + b1));
-    B[o + 1] = clamp(m01 * (a0 * i1 + f1) + m11 * (a1 * i1 + b1));
-    F[o + 2] = clamp(m00 * (a0 * i2 + f2) + m01 * (a1 * i2 + b2));
-    B[o + 2] = clamp(m01 * (a0 * i2 + f2) + m11 * (a1 * i2 + b2));
+    F[o] = clamp01(m00 * (a0 * i0 + f0) + m01 * (a1 * i0 + b0));
+    B[o] = clamp01(m01 * (a0 * i0 + f0) + m11 * (a1 * i0 + b0));
+    F[o + 1] = clamp01(m00 * (a0 * i1 + f1) + m01 * (a1 * i1 + b1));
+    B[o + 1] = clamp01(m01 * (a0 * i1 + f1) + m11 * (a1 * i1 + b1));
+    F[o + 2] = clamp01(m00 * (a0 * i2 + f2) + m01 * (a1 * i2 + b2));
+    B[o + 2] = clamp01(m01 * (a0 * i2 + f2) + m11 * (a1 * i2 + b2));
   }
-}
-
-function clamp(v: number): number {
-  return v < 0 ? 0 : v > 1 ? 1 : v;
 }

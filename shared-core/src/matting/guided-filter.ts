@@ -12,6 +12,7 @@
  * The 3×3 inverse is the explicit adjugate of the symmetric covariance (6 unique entries).
  */
 import type { RgbaImage } from '../image.js';
+import { clamp01 } from '../clamp.js';
 import { boxMean } from './box.js';
 import type { Yielder } from './yielder.js';
 
@@ -229,7 +230,7 @@ export async function applyCoefficientsUpsampled(c: GuidedCoefficients, image: R
         const fx = tx.f[x] as number;
         const j = (row + x) * 4;
         const v = (ar0 + dar * fx) * (data[j] as number) + (ag0 + dag * fx) * (data[j + 1] as number) + (ab0 + dab * fx) * (data[j + 2] as number) + b0 + db * fx;
-        out[row + x] = v < 0 ? 0 : v > 1 ? 1 : v;
+        out[row + x] = clamp01(v);
       }
     }
     if (yielder && (y & 31) === 31) await yielder.tick();

@@ -12,6 +12,7 @@
  *      work grid, applied to the full-resolution photo;
  *   6. edge controls (./edge-controls.ts), then hints exactly in their pixels.
  */
+import { clampUnit } from '../clamp.js';
 import { CoreError } from '../errors.js';
 import { applyHintsInPlace, assertHintSize, HINT_KEEP, HINT_REMOVE } from '../hints.js';
 import { boxMean, dilateMask } from './box.js';
@@ -174,9 +175,9 @@ export function createMattingRefiner(options: MattingOptions = {}): Refiner {
 
       let data: Float32Array;
       if (!solve) {
-        data = full ? clamp01(applyCoefficients(coeffs, guide)) : await applyCoefficientsUpsampled(coeffs, image, yielder);
+        data = full ? clampUnit(applyCoefficients(coeffs, guide)) : await applyCoefficientsUpsampled(coeffs, image, yielder);
       } else {
-        const prior = clamp01(applyCoefficients(coeffs, guide));
+        const prior = clampUnit(applyCoefficients(coeffs, guide));
         const gridHints = hints ? downsampleHints(hints.data, W, H, ww, wh) : undefined;
         const band = computeBand(prior, ww, wh, gridHints, { radius: Math.max(2, long * o.bandRadius) });
         report(0.2);
@@ -248,13 +249,6 @@ function localiseToHints(alpha: Float32Array, prior: Float32Array, hints: Uint8A
   }
 }
 
-function clamp01(a: Float32Array): Float32Array {
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i] as number;
-    a[i] = v < 0 ? 0 : v > 1 ? 1 : v;
-  }
-  return a;
-}
 
 /**
  * Decontaminated foreground colours for the cut-out (Germer et al. 2020, ./foreground.ts): RGBA
