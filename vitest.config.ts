@@ -1,15 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
+// Three projects (plain `vitest run` runs them all; `--project NAME` runs one):
+//  - unit:    pure logic, fakes and the built plugin code; no ISNet model, no browser (well under a minute).
+//             New files under tests/ land here; add model-backed ones to MODEL_TESTS.
+//  - model:   Node tests that run the real prepared models (CLI, samples, variants, ORT-web in Node).
+//  - browser: tests/browser, driving Debian's Chromium.
 // Model-backed tests run a 1024² ISNet on CPU (seconds each); two forks match CI's two cores.
-// Browser tests (tests/browser) drive Debian's Chromium; they skip when it is not installed.
+// Model and browser suites skip when models/Chromium are missing, except in CI (CI or
+// CUTOUT_REQUIRE_BROWSER set), where they fail with what is missing (tests/helpers/require.ts).
+const MODEL_TESTS = [
+  'tests/cli.test.ts',
+  'tests/model-variants.test.ts',
+  'tests/pipeline-samples.test.ts',
+  'tests/web-runtime-node.test.ts',
+];
+
 export default defineConfig({
   // The frame's build-time constant, for frame modules imported by Node tests (never fetched there).
   define: { __ORT_WASM__: JSON.stringify({ file: 'ort-wasm-simd-threaded.jsep.wasm', bytes: 0, sha256: '' }) },
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // Each project inherits everything above (define, timeouts, pool) via `extends: true`; the
+    // projects' includes cover tests/**/*.test.ts, each file in exactly one project.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/*.test.ts'], exclude: MODEL_TESTS } },
+      { extends: true, test: { name: 'model', include: MODEL_TESTS } },
+      { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'] } },
+    ],
   },
 });

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, HAVE_MODELS, MODELS_DIR, SAMPLES_DIR } from './helpers/paths.js';
+import { need } from './helpers/require.js';
 
 const run = async (args: string[]): Promise<{ code: number; stderr: string; stdout: string }> => {
   try {
@@ -22,7 +23,7 @@ const run = async (args: string[]): Promise<{ code: number; stderr: string; stdo
 };
 const sha = async (p: string): Promise<string> => createHash('sha256').update(await readFile(p)).digest('hex');
 
-describe.skipIf(!HAVE_MODELS)('cutout CLI', () => {
+describe.skipIf(!need({ models: HAVE_MODELS }))('cutout CLI', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cutout-cli-'));

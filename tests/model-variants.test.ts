@@ -12,6 +12,7 @@ import { decodeHalfBytes, halfToFloat } from '../scripts/lib/half-float.js';
 import { diff, preprocess, resampleArea, runOutput } from '../scripts/lib/model-measure.js';
 import { decodeModel } from '../scripts/lib/onnx-graph.js';
 import { HAVE_MODELS, MODELS_DIR, SAMPLES_DIR } from './helpers/paths.js';
+import { need } from './helpers/require.js';
 
 describe('half-float decoding', () => {
   it('decodes known bit patterns exactly', () => {
@@ -37,7 +38,7 @@ describe('half-float decoding', () => {
   });
 });
 
-describe.skipIf(!HAVE_MODELS)('prepared model variants', () => {
+describe.skipIf(!need({ models: HAVE_MODELS }))('prepared model variants', () => {
   const SAMPLE = join(SAMPLES_DIR, 'coffee.png');
   const OPTS = { graphOptimizationLevel: 'all' } as const;
   let input: ort.Tensor;

@@ -7,6 +7,7 @@ import { isCoreError, type BackgroundRemover } from '@cutout/core';
 import { createNodeRemover, readManifest, readModelIndex } from '@cutout/core/node';
 import { loadRgba, meanIn, stddev } from './helpers/images.js';
 import { HAVE_MODELS, MODELS_DIR, SAMPLES_DIR } from './helpers/paths.js';
+import { need } from './helpers/require.js';
 
 type Box = readonly [number, number, number, number];
 /** Boxes (fractions of width/height) that are clearly subject or clearly background in each photo. */
@@ -17,7 +18,7 @@ const EXPECT: Record<string, { subject: Box[]; background: Box[] }> = {
   'rocket.jpg': { subject: [], background: [[0.5, 0, 1, 0.25], [0.125, 0, 0.375, 0.25]] },
 };
 
-describe.skipIf(!HAVE_MODELS)('default model on the samples', () => {
+describe.skipIf(!need({ models: HAVE_MODELS }))('default model on the samples', () => {
   let remover: BackgroundRemover;
   beforeAll(async () => {
     remover = await createNodeRemover({ modelsDir: MODELS_DIR });

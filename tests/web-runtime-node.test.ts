@@ -8,8 +8,9 @@ import { createOrtWebRuntime } from '@cutout/core/web';
 import { createNodeRemover, readManifest } from '@cutout/core/node';
 import { loadRgba } from './helpers/images.js';
 import { HAVE_MODELS, MODELS_DIR, SAMPLES_DIR } from './helpers/paths.js';
+import { need } from './helpers/require.js';
 
-describe.skipIf(!HAVE_MODELS)('onnxruntime-web runtime (WASM) in Node', () => {
+describe.skipIf(!need({ models: HAVE_MODELS }))('onnxruntime-web runtime (WASM) in Node', () => {
   it('matches the onnxruntime-node matte on a sample (fp32 browser variant)', async () => {
     const manifest = await readManifest(MODELS_DIR, 'isnet-fp32-web');
     const session = await createOrtWebRuntime({ backend: 'wasm', numThreads: 2 }).createSession(manifest, await readFile(join(MODELS_DIR, manifest.file)));

@@ -24,12 +24,13 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { DEFAULT_CACHE_HELPER, startModelServer, type ModelServer } from '../../scripts/lib/model-server.js';
 import { HAVE_MODELS, MODELS_DIR, ROOT } from '../helpers/paths.js';
+import { need } from '../helpers/require.js';
 import { BASE_FLAGS, CHROMIUM } from './harness.js';
 
 const MODEL = 'isnet-fp32-web-dynamic';
 const MODEL_PATH = `/models/${MODEL}.onnx`;
 const FRAME_DIST = join(ROOT, 'packages', 'frame', 'dist');
-const RUN = HAVE_MODELS && existsSync(CHROMIUM) && existsSync(join(FRAME_DIST, 'frame.html')) && existsSync(DEFAULT_CACHE_HELPER) && existsSync(join(MODELS_DIR, `${MODEL}.onnx`));
+const RUN = need({ models: HAVE_MODELS && existsSync(join(MODELS_DIR, `${MODEL}.onnx`)), chromium: CHROMIUM, built: [join(FRAME_DIST, 'frame.html'), DEFAULT_CACHE_HELPER] });
 
 type Form = 'data' | 'srcdoc' | 'navigated';
 type ThirdParty = 'allowed' | 'blocked';

@@ -9,7 +9,6 @@
  * diagnostics command (what the real frame reports about a data: iframe).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -20,9 +19,10 @@ import { createNodeRemover } from '@cutout/core/node';
 import { runPlugin, type FakeFigma, type FakeScene } from '../figma/fake-figma.js';
 import { newFigma, shownImage } from '../figma/plugin-ui-script.js';
 import { HAVE_MODELS, MODELS_DIR, ROOT, SAMPLES_DIR } from '../helpers/paths.js';
+import { need } from '../helpers/require.js';
 import { CHROMIUM, startHarness, type Harness } from './harness.js';
 
-const RUN = HAVE_MODELS && existsSync(CHROMIUM) && existsSync(join(ROOT, 'figma-plugin', 'dist', 'code.js'));
+const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM, built: [join(ROOT, 'figma-plugin', 'dist', 'code.js')] });
 
 interface Session {
   readonly fig: FakeFigma;

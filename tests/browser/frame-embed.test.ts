@@ -7,13 +7,13 @@
  * One small real remove (reduced-size model, WASM on the main thread) runs through the direct pair.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { HAVE_MODELS, ROOT } from '../helpers/paths.js';
+import { need } from '../helpers/require.js';
 import { CHROMIUM, startHarness, type Harness } from './harness.js';
 
-const RUN = HAVE_MODELS && existsSync(CHROMIUM) && existsSync(join(ROOT, 'packages', 'frame', 'dist', 'embed', 'embed.js'));
+const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM, built: [join(ROOT, 'packages', 'frame', 'dist', 'embed', 'embed.js')] });
 
 type Settled = { ok: boolean; value?: any; code?: string; message?: string } | null;
 type Entry = { id: string; settled: Settled; done: Promise<unknown> };

@@ -6,13 +6,13 @@
  * and printed, not asserted: there the frame is frozen for the whole run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRgba } from '../helpers/images.js';
 import { HAVE_MODELS, SAMPLES_DIR } from '../helpers/paths.js';
+import { need } from '../helpers/require.js';
 import { CHROMIUM, startHarness, type Harness } from './harness.js';
 
-const RUN = HAVE_MODELS && existsSync(CHROMIUM);
+const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM });
 
 type Progress = { stage: string; fraction: number; at: number };
 type Reply = { ok: boolean; code?: string; message?: string; result?: any; progress: Progress[]; at: number };

@@ -4,17 +4,17 @@
  * sent); the protocol round trip with a hostile message, queueing and cancel; bad model hosts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BackgroundRemover, alphaToBytes } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core/node';
 import { loadRgba } from '../helpers/images.js';
 import { HAVE_MODELS, MODELS_DIR, ROOT, SAMPLES_DIR } from '../helpers/paths.js';
+import { need } from '../helpers/require.js';
 import { defaultOrtDir } from '../../scripts/lib/model-server.js';
 import { CHROMIUM, fromBase64, startHarness, type Harness } from './harness.js';
 
-const RUN = HAVE_MODELS && existsSync(CHROMIUM);
+const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM });
 const SMALL = { model: 'isnet-fp32-web-dynamic', inputSize: 256 } as const;
 
 type Host = {

@@ -4,13 +4,13 @@
  * a stroke re-solves the matte where it was painted and nowhere far from it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRgba } from '../helpers/images.js';
 import { HAVE_MODELS, SAMPLES_DIR } from '../helpers/paths.js';
+import { need } from '../helpers/require.js';
 import { CHROMIUM, fromBase64, startHarness, type Harness } from './harness.js';
 
-const RUN = HAVE_MODELS && existsSync(CHROMIUM);
+const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM });
 const SMALL = { model: 'isnet-fp32-web-dynamic', inputSize: 256 } as const;
 /** SwiftShader needs ~70 s for one 256² run on two cores; 128² keeps the WebGPU check affordable. */
 const TINY = { model: 'isnet-fp32-web-dynamic', inputSize: 128 } as const;
