@@ -9,6 +9,7 @@
 // Messages use Figma's {pluginMessage} envelope, structured-cloned, through the shared protocol
 // client (one client per run, as each plugin run has its own), as in host.js.
 import { createFrameClient } from '/protocol/protocol.js';
+import { iframeEndpoint } from './iframe-endpoint.js';
 
 const frameHtml = await (await fetch('/frame/frame.html')).text();
 let iframe = null;
@@ -21,31 +22,13 @@ function dataUrl(html) {
   return `data:text/html;base64,${btoa(bin)}`;
 }
 
-/** Figma's envelope to and from the current run's iframe. */
-function endpointFor(frame) {
-  return {
-    send(message) {
-      frame.contentWindow.postMessage({ pluginMessage: message }, '*');
-    },
-    listen(handler) {
-      const listener = (event) => {
-        if (event.source !== frame.contentWindow) return;
-        const msg = event.data && event.data.pluginMessage;
-        if (msg && typeof msg === 'object') handler(msg);
-      };
-      window.addEventListener('message', listener);
-      return () => window.removeEventListener('message', listener);
-    },
-  };
-}
-
 window.cacheHost = {
   /** Opens the UI iframe in `form` and resolves with the frame's ready message. */
   open(form, navigateTo) {
     if (iframe) throw new Error('a frame is already open');
     iframe = document.createElement('iframe');
     iframe.style.cssText = 'width:360px;height:480px;border:1px solid #ccc';
-    client = createFrameClient(endpointFor(iframe), { readyTimeoutMs: 120_000 });
+    client = createFrameClient(iframeEndpoint(iframe), { readyTimeoutMs: 120_000 });
     if (form === 'srcdoc') {
       iframe.setAttribute('sandbox', 'allow-scripts');
       iframe.srcdoc = frameHtml;

@@ -5,6 +5,7 @@
 //   ?mode=srcdoc  sandboxed srcdoc iframe: null origin, secure context, no storage
 //   ?mode=data    data: URL iframe: null origin, NOT a secure context (Figma's UI iframe)
 import { createFrameClient } from '/protocol/protocol.js';
+import { iframeEndpoint } from './iframe-endpoint.js';
 
 const params = new URLSearchParams(location.search);
 const mode = params.get('mode') ?? 'src';
@@ -35,21 +36,7 @@ if (mode === 'srcdoc') {
 
 // The host side of the protocol is the shared client (@cutout/protocol, bundled by the build);
 // this page only supplies the transport: Figma's {pluginMessage} envelope to and from the iframe.
-const endpoint = {
-  send(message) {
-    iframe.contentWindow.postMessage({ pluginMessage: message }, '*');
-  },
-  listen(handler) {
-    const listener = (event) => {
-      if (event.source !== iframe.contentWindow) return;
-      const msg = event.data && event.data.pluginMessage;
-      if (!msg || typeof msg !== 'object') return;
-      handler(msg);
-    };
-    window.addEventListener('message', listener);
-    return () => window.removeEventListener('message', listener);
-  },
-};
+const endpoint = iframeEndpoint(iframe);
 // Every frame message, as the tests see it: ids are the tests' request names.
 endpoint.listen((msg) => {
   const named = typeof msg.id === 'string' && nameOf.has(msg.id) ? { ...msg, id: nameOf.get(msg.id) } : msg;
