@@ -1,9 +1,12 @@
 /**
  * A static server for the prepared models and onnxruntime-web's .wasm/.mjs, with the headers a real
- * model host needs for a null-origin frame (Figma's UI iframe): CORS `*` on every response (errors
- * too), preflight answers, `application/wasm` for streaming compilation, long-lived immutable
- * caching for content-addressed files, no-cache for manifests, strong ETag/304, single byte ranges.
- * Also serves test pages and fixtures (staticDirs). Files are streamed, never read whole.
+ * model host needs for a null-origin frame (Figma's UI iframe), as docs/hosting-models.md lists them.
+ * Files are found, typed and streamed by sirv; this wrapper adds the header policy (CORS `*` on
+ * every response, errors too; preflight answers; immutable caching for content-addressed files,
+ * no-cache for manifests and pages; no-store on errors; nosniff), the per-mount allow-list and
+ * traversal refusal, and the parts of conditional and range requests where sirv 3 falls short: a
+ * strong ETag with weak If-None-Match comparison, If-Range, and ranges sirv misreads (suffix
+ * `bytes=-n`, `bytes=0-0`, lists; lukeed/sirv#155), which reach it only as one explicit `bytes=a-b`.
  *
  *   /models/<file>        modelsDir: only existing *.json and *.onnx, flat, no listing
  *   /ort/<file>           onnxruntime-web's dist: only ort-wasm-*.wasm and ort-wasm-*.mjs
@@ -11,13 +14,15 @@
  *                         null-origin frames embed to keep the model between runs
  *   <prefix><path>        staticDirs[prefix]: any file below the directory
  */
-import { createReadStream, existsSync, type ReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sirv from 'sirv';
 
 export interface ModelServerRequestInfo {
   readonly method: string;
@@ -58,22 +63,13 @@ export interface ModelServer {
   close(): Promise<void>;
 }
 
+/** Where sirv's types (mrmime) differ from the policy: .onnx is unknown to it, HTML lacks the space. */
 const TYPES: Readonly<Record<string, string>> = {
-  '.wasm': 'application/wasm',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.onnx': 'application/octet-stream',
   '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
+  '.json': 'application/json; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
 };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const ORT_PROBE = 'ort-wasm-simd-threaded.jsep.wasm';
@@ -83,7 +79,7 @@ export const DEFAULT_CACHE_HELPER = join(REPO_ROOT, 'packages', 'frame', 'dist',
 /** onnxruntime-web's dist directory: as shared-core resolves it, else the usual node_modules places. */
 export function defaultOrtDir(root: string = REPO_ROOT): string {
   try {
-    const require = createRequire(join(root, 'shared-core', 'package.json'));
+    const require = createRequire(join(root, 'packages', 'core-web', 'package.json'));
     return dirname(require.resolve(`onnxruntime-web/${ORT_PROBE}`));
   } catch {
     for (const dir of [join(root, 'shared-core', 'node_modules', 'onnxruntime-web', 'dist'), join(root, 'node_modules', 'onnxruntime-web', 'dist')]) {
@@ -93,6 +89,7 @@ export function defaultOrtDir(root: string = REPO_ROOT): string {
   throw new Error(`onnxruntime-web not found (looked for ${ORT_PROBE} from ${join(root, 'shared-core')}); run npm install`);
 }
 
+type Handler = ReturnType<typeof sirv>;
 interface Mount {
   /** A directory prefix ending in '/', or one exact path (`file` set). */
   readonly prefix: string;
@@ -101,6 +98,7 @@ interface Mount {
   /** Flat mounts allow one path segment matching `name`; others any path below dir. */
   readonly name?: RegExp;
   readonly cache: (file: string) => string;
+  readonly serve: Handler;
 }
 
 class HttpError extends Error {
@@ -110,7 +108,7 @@ class HttpError extends Error {
 }
 
 /** The file a request path maps to; throws HttpError(400) for traversal, (404) for anything not served. */
-function mapPath(rawPath: string, mounts: readonly Mount[]): { file: string; cache: string } {
+function mapPath(rawPath: string, mounts: readonly Mount[]): { file: string; mount: Mount } {
   if (!rawPath.startsWith('/')) throw new HttpError(400);
   let decoded: string;
   try {
@@ -122,7 +120,7 @@ function mapPath(rawPath: string, mounts: readonly Mount[]): { file: string; cac
   if (decoded.split('/').some((part) => part === '..' || part === '.')) throw new HttpError(400);
   for (const mount of mounts) {
     if (mount.file !== undefined) {
-      if (decoded === mount.prefix) return { file: mount.file, cache: mount.cache(mount.file) };
+      if (decoded === mount.prefix) return { file: mount.file, mount };
       continue;
     }
     if (!decoded.startsWith(mount.prefix)) continue;
@@ -132,7 +130,7 @@ function mapPath(rawPath: string, mounts: readonly Mount[]): { file: string; cac
     const base = resolve(mount.dir);
     const file = resolve(base, ...parts);
     if (!file.startsWith(base + sep)) throw new HttpError(400);
-    return { file, cache: mount.cache(file) };
+    return { file, mount };
   }
   throw new HttpError(404);
 }
@@ -141,35 +139,20 @@ function mapPath(rawPath: string, mounts: readonly Mount[]): { file: string; cac
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
-  const strip = (t: string): string => t.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => strip(t) === etag);
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
-type RangeResult = { readonly start: number; readonly end: number } | 'unsatisfiable' | null;
-
 /** A single `bytes=a-b` / `bytes=a-` / `bytes=-n` range; null (serve whole) when absent or not a single byte range. */
-function parseRange(header: string | undefined, size: number): RangeResult {
-  if (!header) return null;
-  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header);
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const m = header ? /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header) : null;
   if (!m || (m[1] === '' && m[2] === '')) return null;
   if (m[1] === '') {
     const suffix = Number(m[2]);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
+    return suffix === 0 || size === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
   if (m[2] !== '' && Number(m[2]) < start) return null; // invalid range: ignored (RFC 9110 §14.1.1)
-  if (start >= size) return 'unsatisfiable';
-  return { start, end };
-}
-
-function openStream(file: string, start: number, end: number): Promise<ReadStream> {
-  return new Promise((ok, fail) => {
-    const stream = createReadStream(file, { start, end });
-    stream.once('open', () => ok(stream));
-    stream.once('error', fail);
-  });
+  return start >= size ? 'unsatisfiable' : { start, end: m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1) };
 }
 
 export async function startModelServer(options: ModelServerOptions): Promise<ModelServer> {
@@ -181,121 +164,91 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
       ortDir = null;
     }
   }
+  // dev: stat each request (files may appear after start); no ETag of its own (ours is strong).
+  const mount = (m: Omit<Mount, 'serve'>): Mount => ({ ...m, serve: sirv(m.dir, { dev: true, etag: false, extensions: [], dotfiles: true }) });
   const mounts: Mount[] = [
-    { prefix: '/models/', dir: options.modelsDir, name: /^[A-Za-z0-9][\w.-]*\.(json|onnx)$/, cache: (f) => (extname(f) === '.onnx' ? IMMUTABLE : 'no-cache') },
-    ...(ortDir !== null ? [{ prefix: '/ort/', dir: ortDir, name: /^ort-wasm-[\w.-]+\.(wasm|mjs)$/, cache: () => IMMUTABLE }] : []),
-    ...Object.entries(options.staticDirs ?? {}).map(([prefix, dir]): Mount => ({
-      prefix: `${prefix.startsWith('/') ? '' : '/'}${prefix}${prefix.endsWith('/') ? '' : '/'}`,
-      dir,
-      cache: () => 'no-cache',
-    })),
+    mount({ prefix: '/models/', dir: options.modelsDir, name: /^[A-Za-z0-9][\w.-]*\.(json|onnx)$/, cache: (f) => (extname(f) === '.onnx' ? IMMUTABLE : 'no-cache') }),
+    ...(ortDir !== null ? [mount({ prefix: '/ort/', dir: ortDir, name: /^ort-wasm-[\w.-]+\.(wasm|mjs)$/, cache: () => IMMUTABLE })] : []),
+    ...Object.entries(options.staticDirs ?? {}).map(([prefix, dir]) =>
+      mount({ prefix: `${prefix.startsWith('/') ? '' : '/'}${prefix}${prefix.endsWith('/') ? '' : '/'}`, dir, cache: () => 'no-cache' }),
+    ),
   ];
   const cacheHelper = options.cacheHelper === undefined ? DEFAULT_CACHE_HELPER : options.cacheHelper;
   // The helper page may change with each frame release: revalidated, never cached for long.
-  if (cacheHelper !== null) mounts.push({ prefix: '/cache-helper.html', dir: dirname(cacheHelper), file: cacheHelper, cache: () => 'no-cache' });
+  if (cacheHelper !== null) mounts.push(mount({ prefix: '/cache-helper.html', dir: dirname(cacheHelper), file: cacheHelper, cache: () => 'no-cache' }));
   mounts.sort((a, b) => b.prefix.length - a.prefix.length); // most specific first
   const requests: ModelServerRequestInfo[] = [];
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, send: (status: number, headers?: OutgoingHttpHeaders) => void): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, end: (status: number, headers: OutgoingHttpHeaders, body?: string | Buffer) => void): Promise<void> => {
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') {
-      send(204, {
-        'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-        'Access-Control-Allow-Headers': 'Range, Content-Type',
-        'Access-Control-Max-Age': '86400',
-        'Content-Length': '0',
-      });
-      res.end();
-      return;
+      const preflight = { 'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS', 'Access-Control-Allow-Headers': 'Range, Content-Type', 'Access-Control-Max-Age': '86400' };
+      return end(204, { ...preflight, 'Content-Length': '0' });
     }
-    if (method !== 'GET' && method !== 'HEAD') {
-      send(405, { Allow: 'GET, HEAD, OPTIONS', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end('method not allowed\n');
-      return;
-    }
+    if (method !== 'GET' && method !== 'HEAD') return end(405, { Allow: 'GET, HEAD, OPTIONS', 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }, 'method not allowed\n');
     const rawUrl = req.url ?? '/';
     const cut = rawUrl.search(/[?#]/);
-    const { file, cache } = mapPath(cut < 0 ? rawUrl : rawUrl.slice(0, cut), mounts);
+    const { file, mount } = mapPath(cut < 0 ? rawUrl : rawUrl.slice(0, cut), mounts);
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new HttpError(404);
 
     const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
-    const headers: OutgoingHttpHeaders = {
-      'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Cache-Control': cache,
-      ETag: etag,
-      'Last-Modified': info.mtime.toUTCString(),
-      'Accept-Ranges': 'bytes',
-    };
-    if (etagMatches(req.headers['if-none-match'], etag)) {
-      send(304, headers);
-      res.end();
-      return;
-    }
+    const cache = mount.cache(file);
+    if (etagMatches(req.headers['if-none-match'], etag)) return end(304, { ETag: etag, 'Cache-Control': cache, 'Last-Modified': info.mtime.toUTCString() });
     const ifRange = req.headers['if-range'];
-    const range = ifRange === undefined || (typeof ifRange === 'string' && ifRange.trim() === etag) ? parseRange(req.headers.range, info.size) : null;
-    if (range === 'unsatisfiable') {
-      send(416, { 'Content-Range': `bytes */${info.size}`, 'Cache-Control': 'no-store', 'Content-Length': '0' });
-      res.end();
-      return;
+    const range = ifRange === undefined || String(ifRange).trim() === etag ? parseRange(req.headers.range, info.size) : null;
+    if (range === 'unsatisfiable') return end(416, { 'Content-Range': `bytes */${info.size}`, 'Cache-Control': 'no-store', 'Content-Length': '0' });
+    const headers: OutgoingHttpHeaders = { ETag: etag, 'Cache-Control': cache, 'Accept-Ranges': 'bytes', ...(TYPES[extname(file).toLowerCase()] ? { 'Content-Type': TYPES[extname(file).toLowerCase()] } : {}) };
+    if (range?.end === 0) {
+      // sirv reads `bytes=0-0` as the whole file (`parseInt(end) || size - 1`): the first byte is sent here.
+      const fh = await open(file);
+      const { buffer } = await fh.read(Buffer.alloc(1), 0, 1, 0).finally(() => fh.close());
+      return end(206, { ...headers, 'Content-Range': `bytes 0-0/${info.size}`, 'Content-Length': '1', 'Content-Type': headers['Content-Type'] ?? 'application/octet-stream' }, buffer);
     }
-    const start = range?.start ?? 0;
-    const end = range?.end ?? info.size - 1;
-    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${info.size}`;
-    headers['Content-Length'] = String(end - start + 1);
-    if (method === 'HEAD' || info.size === 0) {
-      send(range ? 206 : 200, headers);
-      res.end();
-      return;
-    }
-    const stream = await openStream(file, start, end); // before headers: an unreadable file is still a clean 404/500
-    if (res.destroyed) {
-      stream.destroy();
-      return;
-    }
-    send(range ? 206 : 200, headers);
-    await new Promise<void>((done) => {
-      stream.on('error', (e) => res.destroy(e));
-      res.on('close', () => {
-        stream.destroy();
-        done();
-      });
-      stream.pipe(res);
+    if (range) req.headers.range = `bytes=${range.start}-${range.end}`;
+    else delete req.headers.range;
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value!); // sirv keeps headers already set
+    req.url = `/${relative(mount.dir, file).split(sep).join('/').replaceAll('%', '%25')}`;
+    // sirv pipes a file stream without handling its errors or the client going away.
+    res.once('pipe', (src: Readable) => {
+      src.once('error', () => res.destroy());
+      res.once('close', () => src.destroy());
+    });
+    mount.serve(req, res, () => {
+      throw new HttpError(404); // removed since the stat
     });
   };
 
   const server = createServer((req, res) => {
-    let reported = false;
+    const method = req.method ?? '';
+    const url = req.url ?? '';
     const origin = req.headers.origin;
-    const send = (status: number, headers: OutgoingHttpHeaders = {}): void => {
-      if (!reported) {
-        reported = true;
-        const info = { method: req.method ?? '', url: req.url ?? '', ...(typeof origin === 'string' ? { origin } : {}), status };
-        if (options.recordRequests) requests.push(info);
-        options.onRequest?.(info);
-      }
-      res.writeHead(status, {
-        'Access-Control-Allow-Origin': '*',
-        'Access-Control-Expose-Headers': 'Content-Length, Content-Range, ETag',
-        'Cross-Origin-Resource-Policy': 'cross-origin',
-        'X-Content-Type-Options': 'nosniff',
-        ...headers,
-      });
+    // Reported once, when the status is decided: every response, ours or sirv's, goes through writeHead.
+    const writeHead = res.writeHead.bind(res) as (status: number, headers?: OutgoingHttpHeaders) => ServerResponse;
+    res.writeHead = ((status: number, headers?: OutgoingHttpHeaders) => {
+      const info = { method, url, ...(typeof origin === 'string' ? { origin } : {}), status };
+      if (options.recordRequests) requests.push(info);
+      options.onRequest?.(info);
+      return writeHead(status, headers);
+    }) as typeof res.writeHead;
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, ETag');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const end = (status: number, headers: OutgoingHttpHeaders, body?: string | Buffer): void => {
+      res.writeHead(status, headers);
+      res.end(method === 'HEAD' ? undefined : body);
     };
     const fail = (e: unknown): void => {
+      if (res.headersSent) return void res.destroy();
       const status = e instanceof HttpError ? e.status : 500;
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
       const body = status === 400 ? 'bad request\n' : status === 404 ? 'not found\n' : 'internal error\n';
-      send(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(body)) });
-      res.end(req.method === 'HEAD' ? undefined : body);
+      for (const name of ['ETag', 'Accept-Ranges', 'Content-Range']) res.removeHeader(name);
+      end(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': String(Buffer.byteLength(body)) }, body);
     };
     const run = async (): Promise<void> => {
       if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-      if (res.destroyed) return;
-      await handle(req, res, send);
+      if (!res.destroyed) await handle(req, res, end);
     };
     run().catch(fail);
   });
