@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Three projects (plain `vitest run` runs them all; `--project NAME` runs one):
 //  - unit:    pure logic, fakes and the built plugin code; no ISNet model, no browser (well under a minute).
 //             New files under tests/ land here; add model-backed ones to MODEL_TESTS.
-//  - model:   Node tests that run the real prepared models (CLI, samples, variants, ORT-web in Node).
+//  - model:   Node tests that run the real prepared models (CLI, samples, variants, ORT-web in Node),
+//             and other slow Node end-to-end tests (the scripts' command lines, a process per case).
 //  - browser: tests/browser, driving Debian's Chromium.
 // Model-backed tests run a 1024² ISNet on CPU (seconds each); two forks match CI's two cores.
 // Model and browser suites skip when models/Chromium are missing, except in CI (CI or
@@ -12,6 +13,7 @@ const MODEL_TESTS = [
   'tests/cli.test.ts',
   'tests/model-variants.test.ts',
   'tests/pipeline-samples.test.ts',
+  'tests/script-args-spawn.test.ts', // no model, but a tsx process per case (seconds each)
   'tests/web-runtime-node.test.ts',
 ];
 

@@ -8,34 +8,16 @@
  *          --per-image (print per-image rows).
  * The reference package is installed into scripts/reference/node_modules on first use.
  */
-import { EVAL_SETS, listAlphaMatting, listGrabCut, resolveEvalDir } from './lib/eval-data.js';
-import { evaluate, printReport, writeReport } from './lib/eval-run.js';
-import { intArg, listOf, oneOf, parseScriptArgs } from './lib/args.js';
-import { createReferenceRunner, ensureReferenceInstalled, REFERENCE_PACKAGE, REFERENCE_VERSION, type ReferenceModel } from './lib/reference-runner.js';
-
-const USAGE =
-  'usage: npx tsx scripts/eval-reference.ts [--data ../shared/eval] [--out FILE] [--model small|medium|large] ' +
-  '[--sets alphamatting,grabcut] [--limit N] [--only GT01,GT03] [--per-image]';
+import { listAlphaMatting, listGrabCut, resolveEvalDir } from './lib/eval-data.js';
+import { evaluate } from './lib/eval-run.js';
+import { printReport, writeReport } from './lib/eval-report.js';
+import { parseOrExit } from './lib/args.js';
+import { EVAL_REFERENCE_USAGE, parseEvalReferenceArgs } from './lib/eval-args.js';
+import { createReferenceRunner, ensureReferenceInstalled, REFERENCE_PACKAGE, REFERENCE_VERSION } from './lib/reference-runner.js';
 
 async function main(): Promise<void> {
-  const { values: args } = parseScriptArgs(USAGE, {
-    strict: true,
-    options: {
-      data: { type: 'string' },
-      out: { type: 'string', default: 'eval-results/reference.json' },
-      model: { type: 'string', default: 'medium' },
-      sets: { type: 'string', default: EVAL_SETS.join(',') },
-      limit: { type: 'string' },
-      only: { type: 'string' },
-      'per-image': { type: 'boolean', default: false },
-    },
-  });
-  const dataArg = args.data;
-  const out = args.out;
-  const model = oneOf<ReferenceModel>(USAGE, '--model', args.model, ['small', 'medium', 'large']);
-  const sets = listOf(USAGE, '--sets', args.sets, EVAL_SETS);
-  const limit = args.limit === undefined ? undefined : intArg(USAGE, '--limit', args.limit);
-  const only = args.only?.split(',');
+  const args = parseOrExit(EVAL_REFERENCE_USAGE, () => parseEvalReferenceArgs(process.argv.slice(2)));
+  const { data: dataArg, out, model, sets, limit, only } = args;
 
   const dataDir = resolveEvalDir(dataArg);
   if (dataDir === null) {
@@ -55,7 +37,7 @@ async function main(): Promise<void> {
     meta: { model, output: 'segmentForeground image/x-rgba8 (A channel)', warmup: first?.name ?? null },
   });
   writeReport(out, report);
-  printReport(report, { perImage: args['per-image'] });
+  printReport(report, { perImage: args.perImage });
   console.log(`wrote ${out}`);
 }
 

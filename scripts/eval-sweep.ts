@@ -9,24 +9,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bilinearRefiner, type AlphaMatte, type Refiner } from '@cutout/core';
-import { createNodeRemover } from '@cutout/core/node';
-import { createMattingRefiner, type MattingOptions } from '../shared-core/src/matting/index.js';
+import { createNodeRemover } from '@cutout/core-node';
+import { createMattingRefiner, type MattingOptions } from '@cutout/core/matting';
 import { decodeImageFile } from '../packages/cli/src/decode.js';
-import { EVAL_SETS, REPO_ROOT, resolveEvalDir } from './lib/eval-data.js';
+import { REPO_ROOT, resolveEvalDir } from './lib/eval-data.js';
 import { evaluate } from './lib/eval-run.js';
-import { listOf, parseScriptArgs } from './lib/args.js';
+import { parseOrExit } from './lib/args.js';
+import { EVAL_SWEEP_USAGE, parseEvalSweepArgs } from './lib/eval-args.js';
 
-const USAGE = 'usage: npx tsx scripts/eval-sweep.ts [--data ../shared/eval] [--configs file.json] [--sets alphamatting,grabcut] [--per-image]';
-const { values: args } = parseScriptArgs(USAGE, {
-  strict: true,
-  options: {
-    data: { type: 'string' },
-    configs: { type: 'string' },
-    sets: { type: 'string', default: EVAL_SETS.join(',') },
-    'per-image': { type: 'boolean', default: false },
-  },
-});
-const sets = listOf(USAGE, '--sets', args.sets, EVAL_SETS);
+const args = parseOrExit(EVAL_SWEEP_USAGE, () => parseEvalSweepArgs(process.argv.slice(2)));
+const sets = args.sets;
 const dataDir = resolveEvalDir(args.data);
 if (dataDir === null) {
   console.log('No eval data; nothing to do.');
@@ -86,7 +78,7 @@ for (const [name, cfg] of Object.entries(configs)) {
   ].join('  ');
   rows.push(row);
   console.log(row);
-  if (args['per-image']) {
+  if (args.perImage) {
     const per = (rec: Record<string, Record<string, number>> | undefined, key: string, d: number): string =>
       Object.entries(rec ?? {}).map(([k, v]) => `${k} ${(v[key] ?? NaN).toFixed(d)}`).join(', ');
     console.log(`  SAD: ${per(report.sets.alphamatting?.images as never, 'SAD', 1)}`);

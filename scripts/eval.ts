@@ -7,46 +7,25 @@
  * no trimap and runs without). Skips cleanly when the data folder is absent.
  */
 import { join } from 'node:path';
-import type { HintMask, ResizeMode } from '@cutout/core';
-import { createNodeRemover } from '@cutout/core/node';
+import type { HintMask } from '@cutout/core';
+import { createNodeRemover } from '@cutout/core-node';
 import { decodeHintFile, decodeImageFile } from '../packages/cli/src/decode.js';
-import { EVAL_SETS, REPO_ROOT, resolveEvalDir } from './lib/eval-data.js';
-import { evaluate, printReport, writeReport } from './lib/eval-run.js';
-import { intArg, listOf, oneOf, parseScriptArgs } from './lib/args.js';
-import { REFINER_NAMES, refinerByName } from './lib/refiners.js';
+import { REPO_ROOT, resolveEvalDir } from './lib/eval-data.js';
+import { evaluate } from './lib/eval-run.js';
+import { printReport, writeReport } from './lib/eval-report.js';
+import { parseOrExit } from './lib/args.js';
+import { EVAL_USAGE, parseEvalArgs } from './lib/eval-args.js';
+import { refinerByName } from './lib/refiners.js';
 
-const USAGE =
-  'usage: npm run eval -- --data ../shared/eval [--out FILE] [--model ID] [--refiner NAME] [--resize antialias|reference] ' +
-  '[--hints trimap1|trimap2] [--sets alphamatting,grabcut] [--limit N] [--only GT01,GT03] [--per-image]';
-const { values: args } = parseScriptArgs(USAGE, {
-  strict: true,
-  options: {
-    data: { type: 'string' },
-    out: { type: 'string' },
-    model: { type: 'string' },
-    refiner: { type: 'string', default: 'default' },
-    resize: { type: 'string', default: 'antialias' },
-    hints: { type: 'string' },
-    sets: { type: 'string', default: EVAL_SETS.join(',') },
-    limit: { type: 'string' },
-    only: { type: 'string' },
-    'per-image': { type: 'boolean', default: false },
-  },
-});
-// Every value is checked before anything is read, so a typo fails fast even without eval data.
-const resize = oneOf<ResizeMode>(USAGE, '--resize', args.resize, ['antialias', 'reference']);
-const hintsSet = args.hints === undefined ? undefined : oneOf(USAGE, '--hints', args.hints, ['trimap1', 'trimap2']);
-const refinerName = oneOf(USAGE, '--refiner', args.refiner, REFINER_NAMES);
-const sets = listOf(USAGE, '--sets', args.sets, EVAL_SETS);
-const limit = args.limit === undefined ? undefined : intArg(USAGE, '--limit', args.limit);
-const only = args.only?.split(',');
+const args = parseOrExit(EVAL_USAGE, () => parseEvalArgs(process.argv.slice(2)));
 
 const dataDir = resolveEvalDir(args.data);
 if (dataDir === null) {
   console.log(`No eval data at ${args.data ?? '../shared/eval'}; nothing to do.`);
   process.exit(0);
 }
-const refiner = refinerByName(refinerName);
+const { resize, hints: hintsSet, sets, limit, only } = args;
+const refiner = refinerByName(args.refiner);
 const remover = await createNodeRemover({ modelsDir: join(REPO_ROOT, 'models'), modelId: args.model, resize, refiner });
 const pipeline = `cutout (${args.model ?? 'default model'}, refiner ${refiner.name}, resize ${resize}${hintsSet ? `, hints ${hintsSet}` : ''})`;
 
@@ -74,5 +53,5 @@ const report = await evaluate(
 await remover.dispose();
 const out = args.out ?? `eval-results/cutout-${refiner.name}${hintsSet ? `-${hintsSet}` : ''}.json`;
 writeReport(out, report);
-printReport(report, { perImage: args['per-image'] });
+printReport(report, { perImage: args.perImage });
 console.log(`wrote ${out}`);

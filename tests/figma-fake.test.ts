@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { FakeFigma, pluginScope, pluginView, testSide, type FakeScene } from './figma/fake-figma.js';
 
-const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Resolves once every task already queued has run: the fake delivers messages, events and plugin
+ * timers of up to 1 ms as `setTimeout` tasks, and Node runs timers of the same delay (0 is 1 ms) in
+ * the order they were set. So "X did not happen" asserted after it means X had its chance, not a
+ * guess that 5 ms was enough.
+ */
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 const png = (w: number, h: number): Promise<Uint8Array> =>
   sharp({ create: { width: w, height: h, channels: 4, background: { r: 200, g: 10, b: 10, alpha: 1 } } }).png().toBuffer().then((b) => new Uint8Array(b));
 const at = (n: FakeScene): [number, number] => [n.absoluteTransform[0][2], n.absoluteTransform[1][2]];

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CoreError, isCoreError, type InferenceRuntime, type ModelManifest } from '@cutout/core';
-import type { OrtWebOptions } from '@cutout/core/web';
+import type { OrtWebOptions } from '@cutout/core-web';
 import { createWorkerHandler } from '../packages/frame/src/worker-handler.js';
 import { transferList } from '../packages/frame/src/worker-messages.js';
 import { createInferenceRuntimes } from '../packages/frame/src/worker-runtime.js';
@@ -22,9 +22,18 @@ const manifest = {
   backends: ['wasm', 'webgpu'],
 } as unknown as ModelManifest;
 
-/** A runtime whose runs wait for `release()` (one gate per run, in order) and answer with a run number. */
-function gatedRuntime(): { factory: (o: OrtWebOptions) => InferenceRuntime; options: OrtWebOptions[]; gates: Array<() => void>; failNext: Error | null } {
-  const state = { options: [] as OrtWebOptions[], gates: [] as Array<() => void>, failNext: null as Error | null };
+/**
+ * A runtime whose runs wait for `release()` (one gate per run, in order) and answer with a run
+ * number; `events` records 'start N' and 'end N' of each run, in order.
+ */
+function gatedRuntime(): {
+  factory: (o: OrtWebOptions) => InferenceRuntime;
+  options: OrtWebOptions[];
+  gates: Array<() => void>;
+  events: string[];
+  failNext: Error | null;
+} {
+  const state = { options: [] as OrtWebOptions[], gates: [] as Array<() => void>, events: [] as string[], failNext: null as Error | null };
   let runs = 0;
   const factory = (o: OrtWebOptions): InferenceRuntime => {
     state.options.push(o);
@@ -35,7 +44,9 @@ function gatedRuntime(): { factory: (o: OrtWebOptions) => InferenceRuntime; opti
           backend: o.backend,
           async run() {
             const n = ++runs;
+            state.events.push(`start ${n}`);
             await new Promise<void>((resolve) => state.gates.push(resolve));
+            state.events.push(`end ${n}`);
             if (state.failNext) {
               const e = state.failNext;
               state.failNext = null;
@@ -54,6 +65,8 @@ function gatedRuntime(): { factory: (o: OrtWebOptions) => InferenceRuntime; opti
 /** A Worker stand-in running the real handler; messages are cloned with their transfer lists (so sources detach). */
 class FakeWorker implements WorkerLike {
   readonly received: string[] = [];
+  /** Kinds of the messages the worker's handler has been given (after the posting task). */
+  readonly handled: string[] = [];
   terminated = false;
   private readonly listeners = new Map<string, Array<(e: Event) => void>>();
   private readonly handle: (raw: unknown) => void;
@@ -70,7 +83,13 @@ class FakeWorker implements WorkerLike {
   postMessage(message: unknown, transfer: Transferable[]): void {
     const data = structuredClone(message, { transfer });
     this.received.push((data as { kind: string }).kind);
-    if (!this.silent) setTimeout(() => !this.terminated && this.handle(data));
+    if (!this.silent) {
+      setTimeout(() => {
+        if (this.terminated) return;
+        this.handle(data);
+        this.handled.push((data as { kind: string }).kind);
+      });
+    }
   }
   addEventListener(type: string, listener: (e: Event) => void): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
@@ -83,7 +102,14 @@ class FakeWorker implements WorkerLike {
   }
 }
 
-const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
+// No sleeps: every wait below is for an event (a run reaching the runtime, a message handled, the
+// worker stopped), so a slow machine makes the test slower, not wrong.
+const WAIT = { timeout: 10_000, interval: 1 };
+/** Waits until the next run is waiting at its gate in the runtime, and returns its release. */
+async function nextGate(rt: { gates: Array<() => void> }): Promise<() => void> {
+  await vi.waitFor(() => expect(rt.gates.length).toBeGreaterThan(0), WAIT);
+  return rt.gates.shift()!;
+}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -119,16 +145,15 @@ describe('worker runtime', () => {
     expect(runtimes.where()).toBe('worker');
     const input = new Float32Array(3 * SIZE * SIZE);
     const running = session.run(input);
-    await tick();
+    const release = await nextGate(rt);
     expect(input.byteLength).toBe(0);
-    rt.gates.shift()!();
+    release();
     expect((await running)[0]).toBe(1);
     await runtimes.createRuntime({ backend: 'webgpu', wasmBinary, numThreads: 1 }).createSession(manifest, new Uint8Array(4));
     expect(rt.options[1]!.wasmBinary).toBe(rt.options[0]!.wasmBinary); // sent once, reused in the worker
     expect(workers).toHaveLength(1);
     runtimes.dispose();
-    await tick();
-    expect(workers[0]!.terminated).toBe(true);
+    await vi.waitFor(() => expect(workers[0]!.terminated).toBe(true), WAIT);
   });
 
   it('cancel: run rejects at once, the worker finishes and its result is dropped, the next run waits for it', async () => {
@@ -137,17 +162,18 @@ describe('worker runtime', () => {
     const session = await runtimes.createRuntime({ backend: 'wasm' }).createSession(manifest, new Uint8Array(4));
     const controller = new AbortController();
     const first = session.run(new Float32Array(3 * SIZE * SIZE), controller.signal);
-    await tick();
+    const releaseFirst = await nextGate(rt); // the run is in the runtime
     controller.abort();
     await expect(first).rejects.toSatisfy((e) => isCoreError(e, 'cancelled'));
     expect(workers[0]!.terminated).toBe(false);
     const second = session.run(new Float32Array(3 * SIZE * SIZE));
-    await tick();
-    expect(rt.gates).toHaveLength(1); // the second run has not started: the worker is busy
-    rt.gates.shift()!(); // the cancelled run ends; its output (1) is dropped
-    await tick(20);
-    expect(rt.gates).toHaveLength(1);
-    rt.gates.shift()!();
+    // The worker has been given the second run while the cancelled one still runs …
+    await vi.waitFor(() => expect(workers[0]!.handled.filter((k) => k === 'run')).toHaveLength(2), WAIT);
+    releaseFirst(); // … the cancelled run ends; its output (1) is dropped
+    const releaseSecond = await nextGate(rt);
+    // … and the second started only after the first had ended (the worker was busy).
+    expect(rt.events).toEqual(['start 1', 'end 1', 'start 2']);
+    releaseSecond();
     expect((await second)[0]).toBe(2);
     runtimes.dispose();
   });
@@ -158,7 +184,7 @@ describe('worker runtime', () => {
     const session = await runtimes.createRuntime({ backend: 'wasm' }).createSession(manifest, new Uint8Array(4));
     const controller = new AbortController();
     const run = session.run(new Float32Array(3 * SIZE * SIZE), controller.signal);
-    await tick();
+    await nextGate(rt); // the run is in the runtime (and is never released)
     controller.abort();
     await expect(run).rejects.toSatisfy((e) => isCoreError(e, 'cancelled'));
     const releasing = session.dispose();
@@ -174,13 +200,11 @@ describe('worker runtime', () => {
     expect(session.backend).toBe('webgpu');
     rt.failNext = new CoreError('gpu_lost', 'Device was lost');
     const lost = session.run(new Float32Array(3 * SIZE * SIZE));
-    await tick();
-    rt.gates.shift()!();
+    (await nextGate(rt))();
     await expect(lost).rejects.toSatisfy((e) => isCoreError(e, 'gpu_lost') && (e as Error).message === 'Device was lost');
     rt.failNext = new TypeError('bug');
     const bug = session.run(new Float32Array(3 * SIZE * SIZE));
-    await tick();
-    rt.gates.shift()!();
+    (await nextGate(rt))();
     await expect(bug).rejects.toSatisfy((e) => isCoreError(e, 'inference_failed'));
     const pending = session.run(new Float32Array(3 * SIZE * SIZE));
     runtimes.dispose();
@@ -207,8 +231,7 @@ describe('worker runtime', () => {
       expect(runtimes.where(), name).toBe('main-thread');
       expect(log.join('\n'), name).toMatch(reason);
       const out = session.run(new Float32Array(3 * SIZE * SIZE));
-      await tick();
-      rt.gates.shift()!();
+      (await nextGate(rt))();
       expect((await out)[0]).toBe(1);
       runtimes.dispose();
     }

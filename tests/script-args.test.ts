@@ -1,26 +1,21 @@
-// The scripts' argument parsing: node:util parseArgs in strict mode plus value checks
-// (scripts/lib/args.ts). A misspelt flag or value must stop the script with exit code 2 and a
-// message naming it, before any data (../shared/eval, models/) is read.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/paths.js';
+// The scripts' argument parsing, in-process: node:util parseArgs in strict mode plus value checks
+// (scripts/lib/args.ts), and the eval scripts' parsers (scripts/lib/eval-args.ts). A misspelt flag
+// or value must be a usage error naming it. That the scripts really exit with code 2 and the usage
+// line, before reading any data, is checked by spawning them in tests/script-args-spawn.test.ts
+// (model project: a process per case, seconds each), which also covers the bench scripts and
+// prepare-models, whose parsing is not a function of its own yet.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { checkInt, checkIntList, checkListOf, checkOneOf, parseArgv, parseOrExit, UsageError } from '../scripts/lib/args.js';
+import { parseEvalArgs, parseEvalLargeArgs, parseEvalReferenceArgs, parseEvalSweepArgs } from '../scripts/lib/eval-args.js';
 
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
-const MISSING_DATA = join(ROOT, 'no-such-eval-folder');
+const PARSERS = {
+  'eval.ts': parseEvalArgs,
+  'eval-reference.ts': parseEvalReferenceArgs,
+  'eval-sweep.ts': parseEvalSweepArgs,
+  'eval-large.ts': parseEvalLargeArgs,
+} as const;
 
-async function script(name: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, [join(ROOT, 'scripts', name), ...args], { cwd: ROOT, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number | string; stdout: string; stderr: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-const BAD: [script: string, args: string[], message: string | RegExp][] = [
+const BAD: [script: keyof typeof PARSERS, args: string[], message: string | RegExp][] = [
   ['eval.ts', ['--limt', '3'], "Unknown option '--limt'"],
   ['eval.ts', ['--sets', 'nope'], '--sets: unknown "nope" (valid: alphamatting, grabcut)'],
   ['eval.ts', ['--sets', 'alphamatting,grabcat'], '--sets: unknown "grabcat" (valid: alphamatting, grabcut)'],
@@ -32,47 +27,82 @@ const BAD: [script: string, args: string[], message: string | RegExp][] = [
   ['eval.ts', ['stray'], "Unexpected argument 'stray'"],
   ['eval-reference.ts', ['--model', 'huge'], '--model must be one of small, medium, large, not "huge"'],
   ['eval-reference.ts', ['--per-imag'], "Unknown option '--per-imag'"],
+  ['eval-reference.ts', ['--limit', '0'], '--limit must be a whole number ≥ 1, not "0"'],
   ['eval-sweep.ts', ['--sets', 'nope'], '--sets: unknown "nope"'],
   ['eval-sweep.ts', ['--config', 'x.json'], "Unknown option '--config'"],
   ['eval-large.ts', ['--grids', '1024,big'], '--grids must be a whole number ≥ 1, not "big"'],
-  ['prepare-models.ts', ['--forse'], "Unknown option '--forse'"],
-  ['bench.ts', ['--reps', '0'], '--reps must be a whole number ≥ 1, not "0"'],
-  ['bench-refine.ts', ['--size', '4240'], '--size must be WIDTHxHEIGHT, e.g. 4240x2832, not "4240"'],
-  ['bench-reference.ts', ['--refiner', 'nope'], /--refiner must be one of default, .*, not "nope"/],
-  ['bench-frame.ts', ['--backend', 'webgl'], '--backend must be one of wasm, webgpu, not "webgl"'],
+  ['eval-large.ts', ['--scale', '2.5'], '--scale must be a whole number ≥ 1, not "2.5"'],
 ];
 
-describe.concurrent('script arguments', () => {
+describe('eval scripts: bad flags and values', () => {
   for (const [name, args, message] of BAD) {
-    it(`${name} ${args.join(' ')} fails with a usage error`, async () => {
-      const r = await script(name, args);
-      expect(r.code).toBe(2);
-      if (typeof message === 'string') expect(r.stderr).toContain(message);
-      else expect(r.stderr).toMatch(message);
-      expect(r.stderr).toContain('usage:');
+    it(`${name} ${args.join(' ')} is a usage error`, () => {
+      const parse = PARSERS[name];
+      expect(() => parse(args)).toThrow(UsageError);
+      expect(() => parse(args)).toThrow(message);
     });
   }
+});
 
-  // Every documented flag is still accepted; with a missing data folder the eval scripts stop cleanly.
-  it('eval.ts accepts all its flags', async () => {
-    const r = await script('eval.ts', [
-      '--data', MISSING_DATA, '--out', 'x.json', '--model', 'isnet-fp16', '--refiner', 'bilinear', '--resize', 'reference',
+// Every documented flag is still accepted, with its value checked and typed.
+describe('eval scripts: all flags', () => {
+  it('eval.ts', () => {
+    const args = parseEvalArgs([
+      '--data', 'd', '--out', 'x.json', '--model', 'isnet-fp16', '--refiner', 'bilinear', '--resize', 'reference',
       '--hints', 'trimap1', '--sets', 'grabcut,alphamatting', '--limit', '2', '--only', 'GT01,GT03', '--per-image',
     ]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('No eval data');
+    expect(args).toEqual({
+      data: 'd', out: 'x.json', model: 'isnet-fp16', refiner: 'bilinear', resize: 'reference', hints: 'trimap1',
+      sets: ['grabcut', 'alphamatting'], limit: 2, only: ['GT01', 'GT03'], perImage: true,
+    });
   });
-  it('eval-reference.ts accepts all its flags', async () => {
-    const r = await script('eval-reference.ts', [
-      `--data=${MISSING_DATA}`, '--out', 'x.json', '--model', 'small', '--sets', 'alphamatting', '--limit', '1', '--only', 'GT01', '--per-image',
-    ]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('No eval data');
+  it('eval.ts defaults', () => {
+    expect(parseEvalArgs([])).toEqual({
+      data: undefined, out: undefined, model: undefined, refiner: 'default', resize: 'antialias', hints: undefined,
+      sets: ['alphamatting', 'grabcut'], limit: undefined, only: undefined, perImage: false,
+    });
   });
-  it('eval-sweep.ts accepts all its flags', async () => {
-    const r = await script('eval-sweep.ts', ['--data', MISSING_DATA, '--configs', 'c.json', '--sets', 'grabcut', '--per-image']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('No eval data');
+  it('eval-reference.ts', () => {
+    const args = parseEvalReferenceArgs(['--data=d', '--out', 'x.json', '--model', 'small', '--sets', 'alphamatting', '--limit', '1', '--only', 'GT01', '--per-image']);
+    expect(args).toEqual({ data: 'd', out: 'x.json', model: 'small', sets: ['alphamatting'], limit: 1, only: ['GT01'], perImage: true });
+    expect(parseEvalReferenceArgs([])).toMatchObject({ out: 'eval-results/reference.json', model: 'medium', sets: ['alphamatting', 'grabcut'] });
+  });
+  it('eval-sweep.ts', () => {
+    expect(parseEvalSweepArgs(['--data', 'd', '--configs', 'c.json', '--sets', 'grabcut', '--per-image'])).toEqual({
+      data: 'd', configs: 'c.json', sets: ['grabcut'], perImage: true,
+    });
+  });
+  it('eval-large.ts', () => {
+    expect(parseEvalLargeArgs(['--scale', '2', '--grids', '1024,512', '--limit', '3'])).toEqual({ scale: 2, grids: [1024, 512], limit: 3 });
+    expect(parseEvalLargeArgs([])).toEqual({ scale: 4, grids: [1024, 768, 512], limit: undefined });
+  });
+});
+
+describe('scripts/lib/args.ts', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('the checks accept good values and name the flag and the valid values otherwise', () => {
+    expect(checkOneOf('--x', 'b', ['a', 'b'])).toBe('b');
+    expect(() => checkOneOf('--x', 'c', ['a', 'b'])).toThrow('--x must be one of a, b, not "c"');
+    expect(checkListOf('--s', 'b,a', ['a', 'b'])).toEqual(['b', 'a']);
+    expect(() => checkListOf('--s', 'a,c,d', ['a', 'b'])).toThrow('--s: unknown "c", "d" (valid: a, b)');
+    expect(checkInt('--n', '0', 0)).toBe(0);
+    for (const bad of ['', ' ', '1.5', '-1', '0', 'x', '1e400']) expect(() => checkInt('--n', bad), bad).toThrow(UsageError);
+    expect(checkIntList('--g', '3,4')).toEqual([3, 4]);
+    expect(() => parseArgv({ args: ['--nope'], strict: true, options: {} })).toThrow(UsageError);
+  });
+
+  it('parseOrExit prints the message and the usage line and exits with code 2; other errors pass through', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
+      throw new Error(`exit ${code}`);
+    }) as never);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(() => parseOrExit('usage: x [--n N]', () => checkInt('--n', 'ten'))).toThrow('exit 2');
+    expect(exit).toHaveBeenCalledWith(2);
+    expect(error.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining(': --n must be a whole number ≥ 1, not "ten"'), 'usage: x [--n N]']);
+    expect(() => parseOrExit('usage', () => {
+      throw new TypeError('a bug');
+    })).toThrow('a bug');
+    expect(parseOrExit('usage', () => 7)).toBe(7);
   });
 });

@@ -10,7 +10,8 @@ export {
   type GuidePlanes,
 } from './guided-filter.js';
 export { computeBand, downsampleHints, BAND_BG, BAND_FG, BAND_UNKNOWN, BAND_HINT_BG, BAND_HINT_FG, type Band, type BandOptions } from './trimap-band.js';
-export { solveClosedForm, solveCoarseToFine, type SolveOptions, type SolveResult } from './closed-form.js';
+export { solveClosedForm, type SolveOptions, type SolveResult } from './closed-form.js';
+export { solveCoarseToFine } from './coarse-to-fine.js';
 export { applyEdgeControls, signedEdgeDistance, type EdgeControls } from './edge-controls.js';
 export { estimateForegroundBackground, estimateForegroundMultiLevel, type ForegroundBackground, type ForegroundOptions } from './foreground.js';
 export { assertLowResAlpha, createMattingRefiner, estimateForeground, DEFAULT_MATTING_OPTIONS, guideAtSize, type MattingOptions } from './matting-refiner.js';

@@ -19,7 +19,7 @@ import { boxMean, dilateMask } from './box.js';
 import { assertRgbaImage, type AlphaMatte, type RgbaImage } from '../image.js';
 import type { Refiner, RefineInput } from '../refiner.js';
 import { areaAverageRgb, resamplePlane } from '../resample.js';
-import { solveCoarseToFine } from './closed-form.js';
+import { solveCoarseToFine } from './coarse-to-fine.js';
 import { applyEdgeControls, type EdgeControls } from './edge-controls.js';
 import { applyCoefficients, applyCoefficientsUpsampled, guidedCoefficients, type GuidePlanes } from './guided-filter.js';
 import { computeBand, downsampleHints } from './trimap-band.js';

@@ -1,0 +1,145 @@
+/**
+ * The eval scripts' command lines (scripts/eval.ts, eval-reference.ts, eval-sweep.ts,
+ * eval-large.ts), each a plain function of argv that returns checked, typed values or throws a
+ * `UsageError` (./args.ts); each script calls its parser through `parseOrExit`, before it reads
+ * any data or loads a model. Tested in-process by tests/script-args.test.ts.
+ */
+import type { ResizeMode } from '@cutout/core';
+import { checkInt, checkIntList, checkListOf, checkOneOf, parseArgv } from './args.js';
+import { EVAL_SETS, type EvalSetName } from './eval-data.js';
+import type { ReferenceModel } from './reference-runner.js';
+import { REFINER_NAMES } from './refiners.js';
+
+const optionalInt = (flag: string, value: string | undefined): number | undefined => (value === undefined ? undefined : checkInt(flag, value));
+
+export const EVAL_USAGE =
+  'usage: npm run eval -- --data ../shared/eval [--out FILE] [--model ID] [--refiner NAME] [--resize antialias|reference] ' +
+  '[--hints trimap1|trimap2] [--sets alphamatting,grabcut] [--limit N] [--only GT01,GT03] [--per-image]';
+
+export interface EvalArgs {
+  data: string | undefined;
+  out: string | undefined;
+  model: string | undefined;
+  refiner: (typeof REFINER_NAMES)[number];
+  resize: ResizeMode;
+  hints: 'trimap1' | 'trimap2' | undefined;
+  sets: EvalSetName[];
+  limit: number | undefined;
+  only: string[] | undefined;
+  perImage: boolean;
+}
+
+/** scripts/eval.ts. Every value is checked, so a typo fails fast even without eval data. */
+export function parseEvalArgs(argv: string[]): EvalArgs {
+  const { values: v } = parseArgv({
+    args: argv,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string' },
+      model: { type: 'string' },
+      refiner: { type: 'string', default: 'default' },
+      resize: { type: 'string', default: 'antialias' },
+      hints: { type: 'string' },
+      sets: { type: 'string', default: EVAL_SETS.join(',') },
+      limit: { type: 'string' },
+      only: { type: 'string' },
+      'per-image': { type: 'boolean', default: false },
+    },
+  });
+  return {
+    data: v.data,
+    out: v.out,
+    model: v.model,
+    resize: checkOneOf<ResizeMode>('--resize', v.resize, ['antialias', 'reference']),
+    hints: v.hints === undefined ? undefined : checkOneOf<'trimap1' | 'trimap2'>('--hints', v.hints, ['trimap1', 'trimap2']),
+    refiner: checkOneOf('--refiner', v.refiner, REFINER_NAMES),
+    sets: checkListOf('--sets', v.sets, EVAL_SETS),
+    limit: optionalInt('--limit', v.limit),
+    only: v.only?.split(','),
+    perImage: v['per-image'],
+  };
+}
+
+export const EVAL_REFERENCE_USAGE =
+  'usage: npx tsx scripts/eval-reference.ts [--data ../shared/eval] [--out FILE] [--model small|medium|large] ' +
+  '[--sets alphamatting,grabcut] [--limit N] [--only GT01,GT03] [--per-image]';
+
+export interface EvalReferenceArgs {
+  data: string | undefined;
+  out: string;
+  model: ReferenceModel;
+  sets: EvalSetName[];
+  limit: number | undefined;
+  only: string[] | undefined;
+  perImage: boolean;
+}
+
+/** scripts/eval-reference.ts */
+export function parseEvalReferenceArgs(argv: string[]): EvalReferenceArgs {
+  const { values: v } = parseArgv({
+    args: argv,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string', default: 'eval-results/reference.json' },
+      model: { type: 'string', default: 'medium' },
+      sets: { type: 'string', default: EVAL_SETS.join(',') },
+      limit: { type: 'string' },
+      only: { type: 'string' },
+      'per-image': { type: 'boolean', default: false },
+    },
+  });
+  return {
+    data: v.data,
+    out: v.out,
+    model: checkOneOf<ReferenceModel>('--model', v.model, ['small', 'medium', 'large']),
+    sets: checkListOf('--sets', v.sets, EVAL_SETS),
+    limit: optionalInt('--limit', v.limit),
+    only: v.only?.split(','),
+    perImage: v['per-image'],
+  };
+}
+
+export const EVAL_SWEEP_USAGE =
+  'usage: npx tsx scripts/eval-sweep.ts [--data ../shared/eval] [--configs file.json] [--sets alphamatting,grabcut] [--per-image]';
+
+export interface EvalSweepArgs {
+  data: string | undefined;
+  configs: string | undefined;
+  sets: EvalSetName[];
+  perImage: boolean;
+}
+
+/** scripts/eval-sweep.ts */
+export function parseEvalSweepArgs(argv: string[]): EvalSweepArgs {
+  const { values: v } = parseArgv({
+    args: argv,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      configs: { type: 'string' },
+      sets: { type: 'string', default: EVAL_SETS.join(',') },
+      'per-image': { type: 'boolean', default: false },
+    },
+  });
+  return { data: v.data, configs: v.configs, sets: checkListOf('--sets', v.sets, EVAL_SETS), perImage: v['per-image'] };
+}
+
+export const EVAL_LARGE_USAGE = 'usage: npx tsx scripts/eval-large.ts [--scale 4] [--grids 1024,768,512] [--limit N]';
+
+export interface EvalLargeArgs {
+  scale: number;
+  grids: number[];
+  limit: number | undefined;
+}
+
+/** scripts/eval-large.ts */
+export function parseEvalLargeArgs(argv: string[]): EvalLargeArgs {
+  const { values: v } = parseArgv({
+    args: argv,
+    strict: true,
+    options: { scale: { type: 'string', default: '4' }, grids: { type: 'string', default: '1024,768,512' }, limit: { type: 'string' } },
+  });
+  return { scale: checkInt('--scale', v.scale), grids: checkIntList('--grids', v.grids), limit: optionalInt('--limit', v.limit) };
+}
