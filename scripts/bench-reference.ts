@@ -8,7 +8,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNodeRemover } from '@cutout/core/node';
+import { createNodeRemover } from '@cutout/core-node';
 import { decodeImageFile } from '../packages/cli/src/decode.js';
 import { createReferenceRunner, ensureReferenceInstalled, REFERENCE_PACKAGE, REFERENCE_VERSION } from './lib/reference-runner.js';
 import { median } from './lib/metrics.js';

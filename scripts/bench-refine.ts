@@ -8,8 +8,9 @@
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createMattingRefiner, decontaminate, type AlphaMatte, type RgbaImage } from '@cutout/core';
-import { createNodeRemover } from '@cutout/core/node';
+import { decontaminate, type AlphaMatte, type RgbaImage } from '@cutout/core';
+import { createMattingRefiner } from '@cutout/core/matting';
+import { createNodeRemover } from '@cutout/core-node';
 import { median } from './lib/metrics.js';
 import { intArg, intListArg, parseScriptArgs, usageError } from './lib/args.js';
 

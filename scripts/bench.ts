@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { BackgroundRemover, preprocess } from '@cutout/core';
-import { createOrtNodeRuntime, loadVerifiedModel, readManifest, readModelIndex } from '@cutout/core/node';
+import { createOrtNodeRuntime, loadVerifiedModel, readManifest, readModelIndex } from '@cutout/core-node';
 import { decodeImageFile } from '../packages/cli/src/decode.js';
 import { writeRgbaPng } from '../packages/cli/src/encode.js';
 import { median } from './lib/metrics.js';

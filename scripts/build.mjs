@@ -40,7 +40,7 @@ console.log('built packages/cli/dist/main.js');
 
 /** The ORT WebAssembly binary the frame's bundled onnxruntime-web loads, pinned by size and sha256. */
 async function ortWasmInfo() {
-  const require = createRequire(join(process.cwd(), 'shared-core/package.json'));
+  const require = createRequire(join(process.cwd(), 'packages/core-web/package.json'));
   const dist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
   const file = 'ort-wasm-simd-threaded.jsep.wasm';
   const bytes = await readFile(join(dist, file));

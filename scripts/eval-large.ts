@@ -8,20 +8,14 @@
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createMattingRefiner } from '@cutout/core';
-import { createNodeRemover } from '@cutout/core/node';
+import { createMattingRefiner } from '@cutout/core/matting';
+import { createNodeRemover } from '@cutout/core-node';
 import { hasEvalData, listSet } from './lib/eval-data.js';
 import { gradError, mse, sad } from './lib/metrics.js';
-import { intArg, intListArg, parseScriptArgs } from './lib/args.js';
+import { parseOrExit } from './lib/args.js';
+import { EVAL_LARGE_USAGE, parseEvalLargeArgs } from './lib/eval-args.js';
 
-const USAGE = 'usage: npx tsx scripts/eval-large.ts [--scale 4] [--grids 1024,768,512] [--limit N]';
-const { values } = parseScriptArgs(USAGE, {
-  strict: true,
-  options: { scale: { type: 'string', default: '4' }, grids: { type: 'string', default: '1024,768,512' }, limit: { type: 'string' } },
-});
-const scale = intArg(USAGE, '--scale', values.scale);
-const grids = intListArg(USAGE, '--grids', values.grids);
-const limit = values.limit === undefined ? undefined : intArg(USAGE, '--limit', values.limit);
+const { scale, grids, limit } = parseOrExit(EVAL_LARGE_USAGE, () => parseEvalLargeArgs(process.argv.slice(2)));
 if (!hasEvalData()) throw new Error('../shared/eval is not here');
 const items = listSet('alphamatting').slice(0, limit);
 const remover = await createNodeRemover({ modelsDir: join(import.meta.dirname, '..', 'models') });

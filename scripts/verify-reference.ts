@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createNodeRemover } from '@cutout/core/node';
+import { createNodeRemover } from '@cutout/core-node';
 import { decodeImageFile } from '../packages/cli/src/decode.js';
 import { createReferenceRunner, ensureReferenceInstalled } from './lib/reference-runner.js';
 

@@ -1,6 +1,6 @@
 /** The two O(1)-per-pixel primitives under the refiner and decontamination, against brute force. */
 import { describe, expect, it } from 'vitest';
-import { boxMean } from '../shared-core/src/matting/index.js';
+import { boxMean } from '@cutout/core/matting';
 import { areaAverageRgb } from '../shared-core/src/resample.js';
 
 function rng(seed: number): () => number {

@@ -1,7 +1,7 @@
 // Edge controls (contour shift on a disc) and colour decontamination on synthetic composites.
 import { describe, expect, it } from 'vitest';
 import type { AlphaMatte, RgbaImage } from '../shared-core/src/image.js';
-import { applyEdgeControls, estimateForeground } from '../shared-core/src/matting/index.js';
+import { applyEdgeControls, estimateForeground } from '@cutout/core/matting';
 
 function disc(W: number, H: number, cx: number, cy: number, rad: number, soft = 1.5): Float32Array {
   const a = new Float32Array(W * H);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCoreError, type BackgroundRemover } from '@cutout/core';
-import { createNodeRemover, readManifest, readModelIndex } from '@cutout/core/node';
+import { createNodeRemover, readManifest, readModelIndex } from '@cutout/core-node';
 import { loadRgba, meanIn, stddev } from './helpers/images.js';
 import { HAVE_MODELS, MODELS_DIR, SAMPLES_DIR } from './helpers/paths.js';
 import { need } from './helpers/require.js';

@@ -1,6 +1,6 @@
 /** Refiner names the measurement scripts accept (`--refiner`). */
 import { bilinearRefiner, type Refiner } from '@cutout/core';
-import { createMattingRefiner } from '../../shared-core/src/matting/index.js';
+import { createMattingRefiner } from '@cutout/core/matting';
 
 /** Every name `refinerByName` accepts ('default' is what BackgroundRemover uses when given no refiner). */
 export const REFINER_NAMES = ['default', 'bilinear', 'guided', 'guided-1024', 'matting', 'matting-lowres', 'matting-converged', 'matting-solve'] as const;

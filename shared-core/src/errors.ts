@@ -1,20 +1,7 @@
 /** Every failure the core reports is a CoreError with a stable code a caller can branch on. */
-export type CoreErrorCode =
-  | 'cancelled'
-  | 'invalid_argument'
-  | 'unsupported_image'
-  | 'image_too_large'
-  | 'empty_image'
-  | 'hint_size_mismatch'
-  | 'model_missing'
-  | 'model_integrity'
-  | 'model_fetch_failed'
-  | 'model_invalid_output'
-  | 'runtime_unavailable'
-  | 'inference_failed'
-  | 'gpu_lost'
-  | 'io_error'
-  | 'disposed';
+import type { CoreErrorCode } from './error-codes.js';
+
+export type { CoreErrorCode } from './error-codes.js';
 
 export class CoreError extends Error {
   override readonly name = 'CoreError';

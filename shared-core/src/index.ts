@@ -1,3 +1,4 @@
+/** Public surface of the core for hosts and the CLI; runtimes are @cutout/core-node / @cutout/core-web. */
 export { CoreError, isCoreError, throwIfAborted, type CoreErrorCode } from './errors.js';
 export { assertRgbaImage, alphaToBytes, MAX_PIXELS, type AlphaMatte, type RgbaImage } from './image.js';
 export { parseModelManifest, type ModelManifest, type ModelPrecision } from './model-manifest.js';
@@ -13,4 +14,6 @@ export { composeCutout, subjectBounds, CROP_THRESHOLD, type ComposeOptions, type
 export { BackgroundRemover, type CutoutOptions, type CutoutResult, type MatteResult, type RemoverOptions, type RunOptions } from './pipeline.js';
 export { parseColour } from './colour.js';
 export { decontaminate, DECONTAMINATE_GRID_PIXELS, DECONTAMINATE_MAX_PIXELS, type DecontaminateOptions } from './decontaminate.js';
-export * from './matting/index.js';
+// The matting pass's building blocks (solver, band codes, filters) are `@cutout/core/matting`;
+// the main entry carries only the one matting type a caller passes in (RunOptions.edge).
+export type { EdgeControls } from './matting/index.js';

@@ -1,6 +1,7 @@
 /**
  * The one seam between the pipeline and an inference engine. onnxruntime-node implements it in
- * `node/ort-node-runtime.ts`, onnxruntime-web in `web/ort-web-runtime.ts`; tests may add others.
+ * @cutout/core-node (packages/core-node), onnxruntime-web in @cutout/core-web (packages/core-web);
+ * tests may add others.
  */
 import type { ModelManifest } from './model-manifest.js';
 

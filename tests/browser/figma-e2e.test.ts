@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { Reassembler, encodeJson, type DiagnosticsResult } from '@cutout/protocol';
 import { alphaToBytes, type BackgroundRemover } from '@cutout/core';
-import { createNodeRemover } from '@cutout/core/node';
+import { createNodeRemover } from '@cutout/core-node';
 import { runPlugin, type FakeFigma, type FakeScene } from '../figma/fake-figma.js';
 import { newFigma, shownImage } from '../figma/plugin-ui-script.js';
 import { HAVE_MODELS, MODELS_DIR, ROOT, SAMPLES_DIR } from '../helpers/paths.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BackgroundRemover, alphaToBytes } from '@cutout/core';
-import { createNodeRemover } from '@cutout/core/node';
+import { createNodeRemover } from '@cutout/core-node';
 import { loadRgba } from '../helpers/images.js';
 import { HAVE_MODELS, MODELS_DIR, ROOT, SAMPLES_DIR } from '../helpers/paths.js';
 import { need } from '../helpers/require.js';

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bilinearRefiner, CoreError } from '@cutout/core';
-import { createNodeRemover } from '@cutout/core/node';
+import { createNodeRemover } from '@cutout/core-node';
 import { parseCliArgs, USAGE } from './args.js';
 import { runBatch } from './batch.js';
 import { collectInputs } from './inputs.js';

@@ -6,7 +6,7 @@
  */
 import { BackgroundRemover, CoreError, isCoreError, type AlphaMatte, type ModelManifest, type ProgressListener, type RgbaImage } from '@cutout/core';
 import type { InferenceRuntime } from '@cutout/core';
-import type { OrtWebOptions, WebBackend } from '@cutout/core/web';
+import type { OrtWebOptions, WebBackend } from '@cutout/core-web';
 import type { BackendChoice, Capabilities } from '@cutout/protocol';
 import type { AssetLoader, AssetSource } from './asset-loader.js';
 import { expectedInferenceMs, withInferenceEstimate } from './inference-estimate.js';

@@ -5,7 +5,7 @@
  * before the run ends, sent on a timer; 1 when the run ends.
  */
 import type { ProgressEvent, ProgressListener } from '@cutout/core';
-import type { WebBackend } from '@cutout/core/web';
+import type { WebBackend } from '@cutout/core-web';
 
 /** A 1024² ISNet run: WASM single-threaded on a 2-core machine 10–15 s; WebGPU on a real GPU ~1–2 s. */
 export const DEFAULT_INFERENCE_MS: Readonly<Record<WebBackend, number>> = { wasm: 12_000, webgpu: 2_000 };

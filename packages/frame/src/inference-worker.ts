@@ -4,7 +4,7 @@
  * adapter here, in the worker (Chromium exposes navigator.gpu to dedicated workers whose context is
  * secure; a worker made by a sandboxed srcdoc frame is not, and says so in its pong).
  */
-import { createOrtWebRuntime } from '@cutout/core/web';
+import { createOrtWebRuntime } from '@cutout/core-web';
 import { createWorkerHandler } from './worker-handler.js';
 import { transferList, type WorkerReply } from './worker-messages.js';
 

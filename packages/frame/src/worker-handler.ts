@@ -8,7 +8,7 @@
  */
 import type { InferenceRuntime, InferenceSession } from '@cutout/core';
 import { CoreError } from '@cutout/core';
-import type { OrtWebOptions } from '@cutout/core/web';
+import type { OrtWebOptions } from '@cutout/core-web';
 import { parseWorkerRequest, replyError, transferable, type WorkerReply, type WorkerRequest } from './worker-messages.js';
 
 export interface WorkerHandlerOptions {

@@ -5,7 +5,7 @@
  * parse, as at every other boundary of the frame.
  */
 import { CoreError, type CoreErrorCode, type ModelManifest } from '@cutout/core';
-import type { WebBackend } from '@cutout/core/web';
+import type { WebBackend } from '@cutout/core-web';
 
 export interface WorkerOrtOptions {
   readonly backend: WebBackend;

@@ -13,7 +13,7 @@
  * cancelled one has finished.
  */
 import { CoreError, isCoreError, throwIfAborted, type InferenceRuntime, type InferenceSession, type ModelManifest } from '@cutout/core';
-import { createOrtWebRuntime, type OrtWebOptions, type WebBackend } from '@cutout/core/web';
+import { createOrtWebRuntime, type OrtWebOptions, type WebBackend } from '@cutout/core-web';
 import type { InferenceMode } from '@cutout/protocol';
 import { defaultStartWorker, WorkerClient, type StartWorker } from './worker-client.js';
 import { transferable } from './worker-messages.js';

@@ -9,7 +9,7 @@
  * Binary payloads are Uint8Array. Transports that cannot carry them (the Photoshop webview bridge
  * is JSON only) encode them; see transports/webview-json.ts.
  */
-import type { CoreErrorCode } from '@cutout/core';
+import type { CoreErrorCode } from '@cutout/core/error-codes';
 
 export const PROTOCOL_VERSION = 1;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;

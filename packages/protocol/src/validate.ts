@@ -11,6 +11,7 @@
  * message type and not to its table, or marked optional on one side only, does not compile.
  * Field-level checks live in validate-fields.ts.
  */
+import { CORE_ERROR_CODES } from '@cutout/core/error-codes';
 import {
   BACKEND_CHOICES,
   FRAME_MESSAGE_KINDS,
@@ -50,15 +51,8 @@ export type Parsed<T> =
   /** `id`: the request id of a message that failed after its id was read, so the frame can answer it. */
   | { readonly ok: false; readonly reason: string; readonly id?: string };
 
-export const WIRE_ERROR_CODES = [
-  'cancelled', 'invalid_argument', 'unsupported_image', 'image_too_large', 'empty_image', 'hint_size_mismatch', 'model_missing',
-  'model_integrity', 'model_fetch_failed', 'model_invalid_output', 'runtime_unavailable', 'inference_failed', 'gpu_lost', 'io_error',
-  'disposed', ...PROTOCOL_ERROR_CODES,
-] as const satisfies readonly WireErrorCode[];
-// The runtime list must name every code the type allows (a new CoreErrorCode fails to compile here).
-type Missing = Exclude<WireErrorCode, (typeof WIRE_ERROR_CODES)[number]>;
-const complete: [Missing] extends [never] ? true : Missing = true;
-void complete;
+/** The core's codes (a leaf module, no imports) plus the protocol's own; WireErrorCode is exactly their union. */
+export const WIRE_ERROR_CODES = [...CORE_ERROR_CODES, ...PROTOCOL_ERROR_CODES] as const satisfies readonly WireErrorCode[];
 
 export function isWireErrorCode(value: unknown): value is WireErrorCode {
   return typeof value === 'string' && (WIRE_ERROR_CODES as readonly string[]).includes(value);

@@ -6,9 +6,7 @@
  * that writes it, once per runtime, before the first session is created.
  */
 import * as ort from 'onnxruntime-web';
-import { CoreError, throwIfAborted } from '../errors.js';
-import type { ModelManifest } from '../model-manifest.js';
-import type { InferenceRuntime, InferenceSession } from '../runtime-port.js';
+import { CoreError, throwIfAborted, type InferenceRuntime, type InferenceSession, type ModelManifest } from '@cutout/core';
 
 export type WebBackend = 'webgpu' | 'wasm';
 

@@ -1,8 +1,6 @@
 /** InferenceRuntime on onnxruntime-node (CPU). */
 import * as ort from 'onnxruntime-node';
-import { CoreError, throwIfAborted } from '../errors.js';
-import type { ModelManifest } from '../model-manifest.js';
-import type { InferenceRuntime, InferenceSession } from '../runtime-port.js';
+import { CoreError, throwIfAborted, type InferenceRuntime, type InferenceSession, type ModelManifest } from '@cutout/core';
 
 export interface OrtNodeOptions {
   /** Intra-op threads; 0 lets onnxruntime pick (one per physical core). */

@@ -1,5 +1,5 @@
 /** Node entry point: onnxruntime-node runtime, model loading from disk, a ready-made remover. */
-import { BackgroundRemover, type RemoverOptions } from '../pipeline.js';
+import { BackgroundRemover, type RemoverOptions } from '@cutout/core';
 import { loadVerifiedModel, readManifest, readModelIndex } from './model-store.js';
 import { createOrtNodeRuntime, type OrtNodeOptions } from './ort-node-runtime.js';
 

@@ -2,8 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreError } from '../errors.js';
-import { parseModelManifest, type ModelManifest } from '../model-manifest.js';
+import { CoreError, parseModelManifest, type ModelManifest } from '@cutout/core';
 
 export const REBUILD_HINT = 'run "npm run models -- --force" in the project folder to rebuild the models';
 

@@ -1,0 +1,24 @@
+/**
+ * The codes a CoreError can carry, as data: a leaf module with no imports, exported on its own as
+ * `@cutout/core/error-codes` so the protocol can list and check them without loading the core.
+ */
+export const CORE_ERROR_CODES = [
+  'cancelled',
+  'invalid_argument',
+  'unsupported_image',
+  'image_too_large',
+  'empty_image',
+  'hint_size_mismatch',
+  'model_missing',
+  'model_integrity',
+  'model_fetch_failed',
+  'model_invalid_output',
+  'runtime_unavailable',
+  'inference_failed',
+  'gpu_lost',
+  'io_error',
+  'disposed',
+] as const;
+
+/** Every failure the core reports is a CoreError with one of these stable codes a caller can branch on. */
+export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];
