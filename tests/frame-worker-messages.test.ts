@@ -10,7 +10,8 @@ describe('worker messages', () => {
     expect(parseWorkerReply({ kind: 'pong', id: 1, webgpu: false })).toEqual({ kind: 'pong', id: 1, webgpu: false });
     expect(parseWorkerReply({ kind: 'created', id: 2, session: 1, backend: 'wasm' })).toMatchObject({ kind: 'created', backend: 'wasm' });
     expect(parseWorkerReply({ kind: 'failed', id: 3, code: 'gpu_lost', message: 'lost' })).toMatchObject({ code: 'gpu_lost' });
-    for (const bad of [null, 'pong', { kind: 'pong', webgpu: true }, { kind: 'pong', id: -1, webgpu: true }, { kind: 'pong', id: 1 }, { kind: 'nope', id: 1 }, { kind: 'output', id: 1, output: [1, 2] }, { kind: 'failed', id: 1, code: 'busy', message: '' }, { kind: 'created', id: 1, session: 1, backend: 'cpu' }]) {
+    expect(parseWorkerReply({ kind: 'failed', id: 4, code: 'busy', message: 'running' })).toMatchObject({ code: 'busy' });
+    for (const bad of [null, 'pong', { kind: 'pong', webgpu: true }, { kind: 'pong', id: -1, webgpu: true }, { kind: 'pong', id: 1 }, { kind: 'nope', id: 1 }, { kind: 'output', id: 1, output: [1, 2] }, { kind: 'failed', id: 1, code: 'bad_request', message: '' }, { kind: 'created', id: 1, session: 1, backend: 'cpu' }]) {
       expect(parseWorkerReply(bad), JSON.stringify(bad)).toBeNull();
     }
     const create = { kind: 'create', id: 1, manifest, bytes: new Uint8Array(4), options: { backend: 'wasm', numThreads: 1, wasmBinary: undefined } };

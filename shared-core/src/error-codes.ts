@@ -18,6 +18,9 @@ export const CORE_ERROR_CODES = [
   'gpu_lost',
   'io_error',
   'disposed',
+  // The object is already doing what was asked (one run at a time); retry when it is done. Also the
+  // frame's reply to a request it cannot queue (the protocol's codes derive from these).
+  'busy',
 ] as const;
 
 /** Every failure the core reports is a CoreError with one of these stable codes a caller can branch on. */

@@ -102,13 +102,14 @@ export function areaBins(src: number, dst: number): { cell: Int32Array; count: F
   return { cell, count };
 }
 
+/** Whether this platform stores a Uint32 little-endian, so R is the low byte of an RGBA word. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Area average (box prefilter, one pass over the source) of the RGB bytes of an RGBA buffer and,
  * optionally, of a float plane of the same size, down to w × h (w ≤ W, h ≤ H). Each source pixel
  * falls in exactly one cell. Returns interleaved RGB in byte units and the averaged plane.
  */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
 export function areaAverageRgb(
   data: Uint8Array | Uint8ClampedArray,
   W: number,

@@ -120,8 +120,8 @@ export class FakeGeometryNode extends FakeNode {
     if (isTransparent(this.type)) throw new Error(`fake: resizing a ${this.type} is not modelled`);
     if (isAutoLayout(this)) {
       const horizontal = this.s.layoutMode === 'HORIZONTAL';
-      if (width !== this.s.w) horizontal ? (this.s.primaryAxisSizingMode = 'FIXED') : (this.s.counterAxisSizingMode = 'FIXED');
-      if (height !== this.s.h) horizontal ? (this.s.counterAxisSizingMode = 'FIXED') : (this.s.primaryAxisSizingMode = 'FIXED');
+      if (width !== this.s.w) this.s[horizontal ? 'primaryAxisSizingMode' : 'counterAxisSizingMode'] = 'FIXED';
+      if (height !== this.s.h) this.s[horizontal ? 'counterAxisSizingMode' : 'primaryAxisSizingMode'] = 'FIXED';
     }
     setSize(this, width, height, constraints);
     this.fig.changed();

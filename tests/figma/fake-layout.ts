@@ -158,8 +158,14 @@ function layoutFrame(frame: FakeNode): void {
     const align = axisAlignment(c.s.rt);
     if (align === 'oblique') return;
     let [dx, dy] = [0, 0];
-    if (primary !== null) horizontal ? (dx = primary - primaryOf(b)) : (dy = primary - primaryOf(b));
-    if (counter !== null) horizontal ? (dy = counter - counterOf(b)) : (dx = counter - counterOf(b));
+    if (primary !== null) {
+      if (horizontal) dx = primary - primaryOf(b);
+      else dy = primary - primaryOf(b);
+    }
+    if (counter !== null) {
+      if (horizontal) dy = counter - counterOf(b);
+      else dx = counter - counterOf(b);
+    }
     const [lw, lh] = align === 'straight' ? [dx, dy] : [dy, dx];
     setSize(c, Math.max(0.01, c.s.w + lw), Math.max(0.01, c.s.h + lh), true);
   };

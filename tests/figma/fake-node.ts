@@ -59,6 +59,7 @@ export class FakeNode {
   }
   /** True once the node (or an ancestor) is no longer in the document (FT L6407). */
   get removed(): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks up from this node to its root
     let n: FakeNode = this;
     while (n.s.parent) n = n.s.parent;
     return !this.fig.isRoot(n);

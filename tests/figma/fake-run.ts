@@ -50,7 +50,6 @@ export function pluginScope(fig: FakeFigma): PluginScope {
 export function runPlugin(code: string, fig: FakeFigma, html = '<html></html>'): void {
   const g = pluginScope(fig);
   const names = ['figma', '__html__', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'];
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function(...names, code)(g.figma, html, g.setTimeout, g.clearTimeout, g.setInterval, g.clearInterval);
 }
 

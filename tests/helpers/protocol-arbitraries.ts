@@ -373,7 +373,10 @@ export function problems(side: 'host' | 'frame', message: unknown): string[] {
         if (!plain(p, ['status', 'commands'], ['status', 'commands'], 'panel')) break;
         str(p['status'], 0, LIMITS.maxStatusLength, 'status');
         if (!Array.isArray(p['commands']) || p['commands'].length > LIMITS.maxCommands) fail('commands');
-        else for (const c of p['commands'] as unknown[]) if (plain(c, ['id', 'label', 'enabled'], ['id', 'label', 'enabled'], 'command')) str(c['id'], 1, LIMITS.maxCommandIdLength, 'command id'), bools(c, ['enabled']);
+        else for (const c of p['commands'] as unknown[]) if (plain(c, ['id', 'label', 'enabled'], ['id', 'label', 'enabled'], 'command')) {
+          str(c['id'], 1, LIMITS.maxCommandIdLength, 'command id');
+          bools(c, ['enabled']);
+        }
         break;
       case 'remove': {
         if (!plain(p, ['image', 'encoded', 'hints', 'hintsEncoded', 'png', 'maxOutputSide', 'edge', 'output', 'interactive', 'fixedOutput', 'label'], [], 'remove')) break;

@@ -8,12 +8,13 @@ import { alphaToBytes, CoreError, type BackgroundRemover, type HintMask } from '
 import type { CliOptions } from './args.js';
 import { decodeHintFile, decodeImageFile } from './decode.js';
 import { writeAlphaPng, writeRgbaPng } from './encode.js';
+import { cliErrorCode, type CliErrorCode } from './error-code.js';
 import { outputName } from './inputs.js';
 import type { Reporter } from './progress-bar.js';
 
 export interface BatchResult {
   readonly done: number;
-  readonly failures: { file: string; code: string; message: string }[];
+  readonly failures: { file: string; code: CliErrorCode; message: string }[];
 }
 
 /** Maps each input to its output path, or to an error when that path would overwrite an input or another output. */
@@ -81,7 +82,7 @@ export async function runBatch(remover: BackgroundRemover, files: readonly strin
         done++;
         reporter.item(`✓ ${file} → ${target} (${((performance.now() - t0) / 1000).toFixed(1)} s)${note}`, false);
       } catch (e) {
-        const code = e instanceof CoreError ? e.code : 'io_error';
+        const code = cliErrorCode(e);
         const message = e instanceof Error ? e.message : String(e);
         failures.push({ file, code, message });
         reporter.item(`✗ ${file}: [${code}] ${message}`, true);

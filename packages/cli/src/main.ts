@@ -2,10 +2,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bilinearRefiner, CoreError } from '@cutout/core';
+import { bilinearRefiner } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core-node';
 import { parseCliArgs, USAGE } from './args.js';
 import { runBatch } from './batch.js';
+import { cliErrorCode } from './error-code.js';
 import { collectInputs } from './inputs.js';
 import { createReporter } from './progress-bar.js';
 
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(options.refiner === 'bilinear' ? { refiner: bilinearRefiner } : {}),
     });
   } catch (e) {
-    const code = e instanceof CoreError ? e.code : 'io_error';
+    const code = cliErrorCode(e);
     err.write(`cutout: [${code}] ${(e as Error).message}\n`);
     return 1;
   }

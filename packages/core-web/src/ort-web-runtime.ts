@@ -23,6 +23,19 @@ export interface OrtWebOptions {
   readonly wasmBinary?: ArrayBuffer | Uint8Array | undefined;
 }
 
+/**
+ * Whether a WebGPU run failed because the GPU device was lost (driver reset, GPU removed, the tab's
+ * device destroyed), as opposed to a kernel, shader or out-of-memory error on a live device. ORT
+ * surfaces the loss only as message text ("device lost", "Device is lost", "GPUDevice was lost"…),
+ * so the message (and its cause's) is what is checked.
+ */
+export function isDeviceLost(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x instanceof Error && depth < 4; x = x.cause, depth++) {
+    if (/device\b.{0,16}\blost|lost\b.{0,16}\bdevice|DeviceLost/i.test(x.message)) return true;
+  }
+  return false;
+}
+
 class OrtWebSession implements InferenceSession {
   private released = false;
   private running = false;
@@ -34,7 +47,7 @@ class OrtWebSession implements InferenceSession {
 
   async run(input: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
     if (this.released) throw new CoreError('disposed', 'The inference session has been disposed.');
-    if (this.running) throw new CoreError('invalid_argument', 'This session is already running; queue requests.');
+    if (this.running) throw new CoreError('busy', 'This session is already running; queue requests.');
     throwIfAborted(signal);
     const { name, shape } = this.manifest.input;
     const tensor = new ort.Tensor('float32', input, [...shape]);
@@ -50,9 +63,8 @@ class OrtWebSession implements InferenceSession {
       return data;
     } catch (e) {
       if (e instanceof CoreError) throw e;
-      throw new CoreError(this.backend === 'webgpu' ? 'gpu_lost' : 'inference_failed', `Inference on ${this.backend} failed: ${(e as Error).message}`, {
-        cause: e,
-      });
+      const code = this.backend === 'webgpu' && isDeviceLost(e) ? 'gpu_lost' : 'inference_failed';
+      throw new CoreError(code, `Inference on ${this.backend} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     } finally {
       this.running = false;
       tensor.dispose();

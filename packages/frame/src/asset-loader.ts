@@ -155,7 +155,7 @@ export class AssetLoader {
     // Empty: a memory entry whose buffer was transferred to the inference worker (detached).
     if (cached.length > 0 && (await this.verified(cached, asset))) return cached;
     if (cached.length > 0) this.log(`cached copy of ${asset.url} failed verification; loading it again`);
-    await this.cache.delete(asset.sha256).catch(() => undefined);
+    await this.cache.delete(asset.sha256).catch((e: unknown) => this.log(`could not drop the cached copy of ${asset.url}`, e));
     return null;
   }
 

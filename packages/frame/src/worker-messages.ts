@@ -36,6 +36,7 @@ export const WORKER_ERROR_CODES = [
   'model_invalid_output',
   'invalid_argument',
   'disposed',
+  'busy',
 ] as const satisfies readonly CoreErrorCode[];
 export type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];
 

@@ -14,8 +14,8 @@ import type { CoreErrorCode } from '@cutout/core/error-codes';
 export const PROTOCOL_VERSION = 1;
 export type ProtocolVersion = typeof PROTOCOL_VERSION;
 
-/** Codes the protocol adds to the core's: another request holds the frame; a malformed request; a frame bug. */
-export const PROTOCOL_ERROR_CODES = ['busy', 'bad_request', 'internal'] as const;
+/** Codes the protocol adds to the core's ('busy' is a core code): a malformed request; a frame bug. */
+export const PROTOCOL_ERROR_CODES = ['bad_request', 'internal'] as const;
 /** Error codes a reply can carry: the core's codes plus the protocol's own. */
 export type WireErrorCode = CoreErrorCode | (typeof PROTOCOL_ERROR_CODES)[number];
 

@@ -143,7 +143,7 @@ export async function applyEdgeControls(matte: AlphaMatte, c: EdgeControls, yiel
   }
   const feather = c.feather ?? 0;
   if (feather > 0 && Number.isFinite(feather)) {
-    // three box passes of radius r have σ² = (2r+1)² − 1) / 4
+    // three box passes of radius r have σ² = ((2r+1)² − 1) / 4
     const r = Math.max(1, Math.round((Math.sqrt(4 * feather * feather + 1) - 1) / 2));
     boxBlur(a, w, h, r, 3);
     await yielder?.tick();

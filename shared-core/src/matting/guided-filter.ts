@@ -157,14 +157,14 @@ export function tapRuns(i0: Int32Array, src: number, dst: number): Int32Array {
   return start;
 }
 
+/** Just under half an 8-bit step, so rounding to bytes gives exactly 0 or 255. */
+const HALF_STEP = 0.49 / 255;
+
 /**
  * Fast guided filter, last step: upsamples the coefficient planes bilinearly to the image size and
  * applies them to the full-resolution RGBA guide. Result is clamped to [0, 1]. Yields between rows
  * when a yielder is given (this is the one full-resolution pass).
  */
-/** Just under half an 8-bit step, so rounding to bytes gives exactly 0 or 255. */
-const HALF_STEP = 0.49 / 255;
-
 export async function applyCoefficientsUpsampled(c: GuidedCoefficients, image: RgbaImage, yielder?: Yielder): Promise<Float32Array> {
   const { width: W, height: H, data } = image;
   const gw = c.width;

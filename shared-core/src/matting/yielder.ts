@@ -12,6 +12,11 @@ export interface Yielder {
   check(): void;
 }
 
+type Env = {
+  setImmediate?: (fn: () => void) => unknown;
+  MessageChannel?: new () => { port1: { onmessage: (() => void) | null; close(): void }; port2: { postMessage(v: unknown): void } };
+};
+
 /**
  * The cheapest way the engine offers to let other tasks run: `setImmediate` (Node), a
  * MessageChannel task (browsers), `setTimeout` last — nested timeouts are clamped to ≥ 4 ms in
@@ -19,11 +24,6 @@ export interface Yielder {
  * Not `scheduler.yield()`: its continuation runs ahead of queued tasks, so a host's cancel
  * message would wait for the whole job (the frame's cancel test caught that).
  */
-type Env = {
-  setImmediate?: (fn: () => void) => unknown;
-  MessageChannel?: new () => { port1: { onmessage: (() => void) | null; close(): void }; port2: { postMessage(v: unknown): void } };
-};
-
 function pickMacrotask(): () => Promise<void> {
   const env = globalThis as unknown as Env;
   const immediate = env.setImmediate;
