@@ -25,7 +25,7 @@ export default defineConfig(
   {
     // Test and bench harnesses reach untyped page globals across page.evaluate and fake host payloads;
     // production code (shared-core, packages, figma-plugin) keeps the rule.
-    files: ['tests/**', 'scripts/**'],
+    files: ['tests/**', 'scripts/**', 'tools/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

@@ -10,8 +10,8 @@ import { loadRgba } from '../tests/helpers/images.js';
 import { ROOT, SAMPLES_DIR } from '../tests/helpers/paths.js';
 import { startHarness } from '../tests/browser/harness.js';
 import { defaultOrtDir } from './lib/model-server.js';
-import { median } from './lib/metrics.js';
-import { intArg, oneOf, parseScriptArgs } from './lib/args.js';
+import { median } from '@cutout/tools-eval';
+import { intArg, oneOf, parseScriptArgs } from '@cutout/tools-eval';
 
 const USAGE =
   'usage: npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-fp32-web] [--samples a.png,b.jpg] [--webgpu-flags] [--gpu-flags "..."]';

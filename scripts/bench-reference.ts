@@ -9,11 +9,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeRemover } from '@cutout/core-node';
-import { decodeImageFile } from '../packages/cli/src/decode.js';
-import { createReferenceRunner, ensureReferenceInstalled, REFERENCE_PACKAGE, REFERENCE_VERSION } from './lib/reference-runner.js';
-import { median } from './lib/metrics.js';
-import { REFINER_NAMES, refinerByName } from './lib/refiners.js';
-import { intArg, oneOf, parseScriptArgs } from './lib/args.js';
+import { decodeImageFile } from '@cutout/cli/decode';
+import { createReferenceRunner, ensureReferenceInstalled, median, REFERENCE_PACKAGE, REFERENCE_VERSION, REFINER_NAMES, refinerByName } from '@cutout/tools-eval';
+import { intArg, oneOf, parseScriptArgs } from '@cutout/tools-eval';
 
 const ROOT = join(import.meta.dirname, '..');
 const USAGE = 'usage: npm run bench:reference [-- --reps N --images DIR --refiner NAME]';

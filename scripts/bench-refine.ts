@@ -11,8 +11,8 @@ import sharp from 'sharp';
 import { decontaminate, type AlphaMatte, type RgbaImage } from '@cutout/core';
 import { createMattingRefiner } from '@cutout/core/matting';
 import { createNodeRemover } from '@cutout/core-node';
-import { median } from './lib/metrics.js';
-import { intArg, intListArg, parseScriptArgs, usageError } from './lib/args.js';
+import { median } from '@cutout/tools-eval';
+import { intArg, intListArg, parseScriptArgs, usageError } from '@cutout/tools-eval';
 
 const USAGE = 'usage: npm run bench:refine [-- --reps 3 --budgets 2000000,1000000,500000,250000 --size 4240x2832]';
 const { values } = parseScriptArgs(USAGE, {

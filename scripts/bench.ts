@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { BackgroundRemover, preprocess } from '@cutout/core';
 import { createOrtNodeRuntime, loadVerifiedModel, readManifest, readModelIndex } from '@cutout/core-node';
-import { decodeImageFile } from '../packages/cli/src/decode.js';
-import { writeRgbaPng } from '../packages/cli/src/encode.js';
-import { median } from './lib/metrics.js';
-import { intArg, parseScriptArgs } from './lib/args.js';
+import { decodeImageFile } from '@cutout/cli/decode';
+import { writeRgbaPng } from '@cutout/cli/encode';
+import { median } from '@cutout/tools-eval';
+import { intArg, parseScriptArgs } from '@cutout/tools-eval';
 
 const ROOT = join(import.meta.dirname, '..');
 const MODELS = join(ROOT, 'models');

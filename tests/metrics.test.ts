@@ -9,9 +9,7 @@ import {
   loadAlphaMattingGroundTruth,
   loadGrabCutGroundTruth,
   resolveEvalDir,
-} from '../scripts/lib/eval-data.js';
-import { evaluate } from '../scripts/lib/eval-run.js';
-import {
+  evaluate,
   gaussDerivKernels,
   gradError,
   gradientMagnitude,
@@ -25,7 +23,7 @@ import {
   uMse,
   uSad,
   unknownCount,
-} from '../scripts/lib/metrics.js';
+} from '@cutout/tools-eval';
 
 const f = (...v: number[]): Float32Array => Float32Array.from(v);
 const u8 = (...v: number[]): Uint8Array => Uint8Array.from(v);

@@ -1,5 +1,5 @@
 /**
- * Prepared model variants (scripts/prepare-models.ts): half-float decoding, pruning to one output,
+ * Prepared model variants (tools/models/bin/prepare-models.ts): half-float decoding, pruning to one output,
  * and numerical agreement of the web/fp32/dynamic variants with the default isnet-fp16 on a real
  * sample. Tolerances come from `npm run models -- --measure` (docs/models.md).
  */
@@ -7,10 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseModelManifest } from '../shared-core/src/model-manifest.js';
-import { decodeHalfBytes, halfToFloat } from '../scripts/lib/half-float.js';
-import { diff, preprocess, resampleArea, runOutput } from '../scripts/lib/model-measure.js';
-import { decodeModel } from '../scripts/lib/onnx-graph.js';
+import { parseModelManifest } from '@cutout/core';
+import { decodeHalfBytes, decodeModel, diff, halfToFloat, preprocess, resampleArea, runOutput } from '@cutout/tools-models';
 import { HAVE_MODELS, MODELS_DIR, SAMPLES_DIR } from './helpers/paths.js';
 import { need } from './helpers/require.js';
 

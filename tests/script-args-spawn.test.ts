@@ -13,9 +13,16 @@ import { ROOT } from './helpers/paths.js';
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const MISSING_DATA = join(ROOT, 'no-such-eval-folder');
 
+/** The command scripts by file name: eval* in tools/eval/bin, prepare-models in tools/models/bin, the rest in scripts/. */
+function scriptPath(name: string): string {
+  if (name.startsWith('eval')) return join('tools', 'eval', 'bin', name);
+  if (name === 'prepare-models.ts') return join('tools', 'models', 'bin', name);
+  return join('scripts', name);
+}
+
 async function script(name: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(TSX, [join(ROOT, 'scripts', name), ...args], { cwd: ROOT, timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(TSX, [join(ROOT, scriptPath(name)), ...args], { cwd: ROOT, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number | string; stdout: string; stderr: string };

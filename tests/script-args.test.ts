@@ -1,12 +1,12 @@
 // The scripts' argument parsing, in-process: node:util parseArgs in strict mode plus value checks
-// (scripts/lib/args.ts), and the eval scripts' parsers (scripts/lib/eval-args.ts). A misspelt flag
+// (tools/eval/src/args.ts), and the eval scripts' parsers (tools/eval/src/eval-args.ts). A misspelt flag
 // or value must be a usage error naming it. That the scripts really exit with code 2 and the usage
 // line, before reading any data, is checked by spawning them in tests/script-args-spawn.test.ts
 // (model project: a process per case, seconds each), which also covers the bench scripts and
 // prepare-models, whose parsing is not a function of its own yet.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkInt, checkIntList, checkListOf, checkOneOf, parseArgv, parseOrExit, UsageError } from '../scripts/lib/args.js';
-import { parseEvalArgs, parseEvalLargeArgs, parseEvalReferenceArgs, parseEvalSweepArgs } from '../scripts/lib/eval-args.js';
+import { checkInt, checkIntList, checkListOf, checkOneOf, parseArgv, parseOrExit, UsageError } from '@cutout/tools-eval';
+import { parseEvalArgs, parseEvalLargeArgs, parseEvalReferenceArgs, parseEvalSweepArgs } from '@cutout/tools-eval';
 
 const PARSERS = {
   'eval.ts': parseEvalArgs,
@@ -78,7 +78,7 @@ describe('eval scripts: all flags', () => {
   });
 });
 
-describe('scripts/lib/args.ts', () => {
+describe('tools/eval/src/args.ts', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('the checks accept good values and name the flag and the valid values otherwise', () => {

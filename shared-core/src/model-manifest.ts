@@ -1,5 +1,5 @@
 /**
- * Model manifest: what `scripts/prepare-models.ts` writes beside each prepared ONNX file
+ * Model manifest: what `tools/models/bin/prepare-models.ts` writes beside each prepared ONNX file
  * (`models/<id>.json`) and what every runtime checks before it trusts the file.
  */
 import { CoreError } from './errors.js';

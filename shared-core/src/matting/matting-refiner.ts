@@ -41,7 +41,7 @@ export interface MattingOptions {
   readonly solveMaxSide?: number;
   /**
    * Long side of the grid for images larger than solveMaxSide when only the guided filter runs
-   * (automatic mode, default 512). Measured (scripts/eval-large.ts, alphamatting dev half upscaled
+   * (automatic mode, default 512). Measured (tools/eval/bin/eval-large.ts, alphamatting dev half upscaled
    * ×4 / ×2): 512 vs 1024 px changes SAD by +0.1 %, MSE −0.2 %, Grad −2 to −3.5 %, and halves the
    * refine time.
    */

@@ -2,18 +2,18 @@
  * Evaluates the reference pipeline (@imgly/background-removal-node 1.4.5, model "medium") on the
  * research-only eval sets in ../shared/eval and writes a JSON report.
  *
- *   npx tsx scripts/eval-reference.ts --data ../shared/eval --out eval-results/reference.json
+ *   npx tsx tools/eval/bin/eval-reference.ts --data ../shared/eval --out eval-results/reference.json
  *
  * Options: --model small|medium|large, --sets alphamatting,grabcut, --limit N, --only GT01,GT03,
  *          --per-image (print per-image rows).
  * The reference package is installed into scripts/reference/node_modules on first use.
  */
-import { listAlphaMatting, listGrabCut, resolveEvalDir } from './lib/eval-data.js';
-import { evaluate } from './lib/eval-run.js';
-import { printReport, writeReport } from './lib/eval-report.js';
-import { parseOrExit } from './lib/args.js';
-import { EVAL_REFERENCE_USAGE, parseEvalReferenceArgs } from './lib/eval-args.js';
-import { createReferenceRunner, ensureReferenceInstalled, REFERENCE_PACKAGE, REFERENCE_VERSION } from './lib/reference-runner.js';
+import { listAlphaMatting, listGrabCut, resolveEvalDir } from '../src/eval-data.js';
+import { evaluate } from '../src/eval-run.js';
+import { printReport, writeReport } from '../src/eval-report.js';
+import { parseOrExit } from '../src/args.js';
+import { EVAL_REFERENCE_USAGE, parseEvalReferenceArgs } from '../src/eval-args.js';
+import { createReferenceRunner, ensureReferenceInstalled, REFERENCE_PACKAGE, REFERENCE_VERSION } from '../src/reference-runner.js';
 
 async function main(): Promise<void> {
   const args = parseOrExit(EVAL_REFERENCE_USAGE, () => parseEvalReferenceArgs(process.argv.slice(2)));

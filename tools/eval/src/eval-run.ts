@@ -1,7 +1,7 @@
 /**
  * Shared evaluation loop: runs a predictor over the eval sets (../shared/eval), scores each image
  * with the set's scorer (./eval-scores.ts) and returns the report (./eval-report.ts, which also
- * prints and writes it). Used by scripts/eval-reference.ts and by the evaluation of our own
+ * prints and writes it). Used by tools/eval/bin/eval-reference.ts and by the evaluation of our own
  * pipeline, so both produce the same JSON shape and table.
  */
 import os from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * The eval scripts' command lines (scripts/eval.ts, eval-reference.ts, eval-sweep.ts,
+ * The eval scripts' command lines (tools/eval/bin/eval.ts, eval-reference.ts, eval-sweep.ts,
  * eval-large.ts), each a plain function of argv that returns checked, typed values or throws a
  * `UsageError` (./args.ts); each script calls its parser through `parseOrExit`, before it reads
  * any data or loads a model. Tested in-process by tests/script-args.test.ts.
@@ -29,7 +29,7 @@ export interface EvalArgs {
   perImage: boolean;
 }
 
-/** scripts/eval.ts. Every value is checked, so a typo fails fast even without eval data. */
+/** tools/eval/bin/eval.ts. Every value is checked, so a typo fails fast even without eval data. */
 export function parseEvalArgs(argv: string[]): EvalArgs {
   const { values: v } = parseArgv({
     args: argv,
@@ -62,7 +62,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
 }
 
 export const EVAL_REFERENCE_USAGE =
-  'usage: npx tsx scripts/eval-reference.ts [--data ../shared/eval] [--out FILE] [--model small|medium|large] ' +
+  'usage: npx tsx tools/eval/bin/eval-reference.ts [--data ../shared/eval] [--out FILE] [--model small|medium|large] ' +
   '[--sets alphamatting,grabcut] [--limit N] [--only GT01,GT03] [--per-image]';
 
 export interface EvalReferenceArgs {
@@ -75,7 +75,7 @@ export interface EvalReferenceArgs {
   perImage: boolean;
 }
 
-/** scripts/eval-reference.ts */
+/** tools/eval/bin/eval-reference.ts */
 export function parseEvalReferenceArgs(argv: string[]): EvalReferenceArgs {
   const { values: v } = parseArgv({
     args: argv,
@@ -102,7 +102,7 @@ export function parseEvalReferenceArgs(argv: string[]): EvalReferenceArgs {
 }
 
 export const EVAL_SWEEP_USAGE =
-  'usage: npx tsx scripts/eval-sweep.ts [--data ../shared/eval] [--configs file.json] [--sets alphamatting,grabcut] [--per-image]';
+  'usage: npx tsx tools/eval/bin/eval-sweep.ts [--data ../shared/eval] [--configs file.json] [--sets alphamatting,grabcut] [--per-image]';
 
 export interface EvalSweepArgs {
   data: string | undefined;
@@ -111,7 +111,7 @@ export interface EvalSweepArgs {
   perImage: boolean;
 }
 
-/** scripts/eval-sweep.ts */
+/** tools/eval/bin/eval-sweep.ts */
 export function parseEvalSweepArgs(argv: string[]): EvalSweepArgs {
   const { values: v } = parseArgv({
     args: argv,
@@ -126,7 +126,7 @@ export function parseEvalSweepArgs(argv: string[]): EvalSweepArgs {
   return { data: v.data, configs: v.configs, sets: checkListOf('--sets', v.sets, EVAL_SETS), perImage: v['per-image'] };
 }
 
-export const EVAL_LARGE_USAGE = 'usage: npx tsx scripts/eval-large.ts [--scale 4] [--grids 1024,768,512] [--limit N]';
+export const EVAL_LARGE_USAGE = 'usage: npx tsx tools/eval/bin/eval-large.ts [--scale 4] [--grids 1024,768,512] [--limit N]';
 
 export interface EvalLargeArgs {
   scale: number;
@@ -134,7 +134,7 @@ export interface EvalLargeArgs {
   limit: number | undefined;
 }
 
-/** scripts/eval-large.ts */
+/** tools/eval/bin/eval-large.ts */
 export function parseEvalLargeArgs(argv: string[]): EvalLargeArgs {
   const { values: v } = parseArgv({
     args: argv,

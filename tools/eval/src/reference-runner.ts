@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const REFERENCE_PACKAGE = '@imgly/background-removal-node';
 export const REFERENCE_VERSION = '1.4.5';
 /** scripts/reference/ */
-export const REFERENCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'reference');
+export const REFERENCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scripts', 'reference');
 
 export type ReferenceModel = 'small' | 'medium' | 'large';
 

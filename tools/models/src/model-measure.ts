@@ -9,7 +9,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { median } from './metrics.js';
+import { median } from '@cutout/tools-eval';
 import { assembleResource, openDataPackage } from './model-data.js';
 import { VARIANTS, transformVariant } from './model-variants.js';
 import { decodeModel, encodeModel, pruneToOutputs, setSymbolicSpatialDims } from './onnx-graph.js';

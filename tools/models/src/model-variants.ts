@@ -1,8 +1,8 @@
 /**
  * The prepared ISNet variants: which source resource each comes from, which graph transforms
- * make it, and what its manifest says. Used by scripts/prepare-models.ts.
+ * make it, and what its manifest says. Used by tools/models/bin/prepare-models.ts.
  */
-import type { ModelManifest, ModelPrecision } from '../../shared-core/src/model-manifest.js';
+import type { ModelManifest, ModelPrecision } from '@cutout/core';
 import { convertFp16ToFp32, countFp16 } from './onnx-fp32.js';
 import {
   attr,

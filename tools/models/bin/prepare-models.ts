@@ -6,7 +6,7 @@
  *   npm run models -- --measure    also run the variant comparisons and CPU timings (docs/models.md)
  *
  * Writes models/<id>.onnx, models/<id>.json (ModelManifest), models/index.json and models/.stamp.
- * The stamp holds the data package version and a hash of this script and its scripts/lib helpers;
+ * The stamp holds the data package version and a hash of this script and its tools/models/src helpers;
  * when it matches and every manifest's file has the right size, nothing is rebuilt.
  * $CUTOUT_MODELS_DIR overrides the output folder.
  */
@@ -15,22 +15,24 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseModelManifest } from '../shared-core/src/model-manifest.js';
-import { parseScriptArgs } from './lib/args.js';
+import { parseModelManifest } from '@cutout/core';
+import { parseScriptArgs } from '@cutout/tools-eval';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..');
+/** tools/models: the package root; BUILD_SOURCES are relative to it. */
+const PKG = resolve(HERE, '..');
+const ROOT = resolve(PKG, '..', '..');
 const MODELS_DIR = resolve(process.env['CUTOUT_MODELS_DIR'] ?? join(ROOT, 'models'));
 const STAMP = join(MODELS_DIR, '.stamp');
 /** Files whose content decides what gets built (hashed into the stamp). */
 const BUILD_SOURCES = [
-  'prepare-models.ts',
-  'lib/half-float.ts',
-  'lib/onnx-graph.ts',
-  'lib/onnx-fp32.ts',
-  'lib/model-data.ts',
-  'lib/model-variants.ts',
-].map((f) => join(HERE, f));
+  'bin/prepare-models.ts',
+  'src/half-float.ts',
+  'src/onnx-graph.ts',
+  'src/onnx-fp32.ts',
+  'src/model-data.ts',
+  'src/model-variants.ts',
+].map((f) => join(PKG, f));
 
 interface Stamp {
   dataVersion: string;
@@ -42,7 +44,7 @@ const rel = (p: string): string => relative(process.cwd(), p) || '.';
 
 function dataVersion(): string {
   try {
-    const req = createRequire(join(ROOT, 'package.json'));
+    const req = createRequire(join(PKG, 'package.json'));
     const pkg = JSON.parse(readFileSync(req.resolve('@imgly/background-removal-data/package.json'), 'utf8')) as { version?: unknown };
     return String(pkg.version ?? '');
   } catch {
@@ -52,7 +54,7 @@ function dataVersion(): string {
 
 function scriptsHash(): string {
   const h = createHash('sha256');
-  for (const f of BUILD_SOURCES) h.update(f.slice(HERE.length)).update('\0').update(readFileSync(f)).update('\0');
+  for (const f of BUILD_SOURCES) h.update(f.slice(PKG.length)).update('\0').update(readFileSync(f)).update('\0');
   return h.digest('hex');
 }
 
@@ -81,10 +83,10 @@ function writeAtomic(path: string, data: string | Uint8Array): void {
 }
 
 async function build(version: string, scripts: string): Promise<void> {
-  const { openDataPackage, assembleResource } = await import('./lib/model-data.js');
-  const { VARIANTS, DEFAULT_MODEL, buildVariant, manifestFor } = await import('./lib/model-variants.js');
+  const { openDataPackage, assembleResource } = await import('../src/model-data.js');
+  const { VARIANTS, DEFAULT_MODEL, buildVariant, manifestFor } = await import('../src/model-variants.js');
   const t0 = performance.now();
-  const pkg = openDataPackage(ROOT);
+  const pkg = openDataPackage(PKG);
   const sources = new Map<string, Buffer>();
   for (const r of new Set(VARIANTS.map((v) => v.source))) {
     const bytes = assembleResource(pkg, r);
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
     await build(version, scripts);
   }
   if (args.measure) {
-    const { measureAll } = await import('./lib/model-measure.js');
+    const { measureAll } = await import('../src/model-measure.js');
     await measureAll(ROOT, MODELS_DIR, join(ROOT, 'samples'));
   }
 }

@@ -15,7 +15,7 @@ export type EvalSetName = 'alphamatting' | 'grabcut';
 export const EVAL_SETS: readonly EvalSetName[] = ['alphamatting', 'grabcut'];
 
 /** Repository root (scripts/lib/ → ../..). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Default location of the eval data: `../shared/eval` relative to the repo root. */
 export const DEFAULT_EVAL_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'eval');
 
