@@ -29,22 +29,27 @@ export interface EvalArgs {
   perImage: boolean;
 }
 
+/** The flags that choose the data and images, shared by eval and eval-reference. */
+const SELECTION_OPTIONS = {
+  data: { type: 'string' },
+  sets: { type: 'string', default: EVAL_SETS.join(',') },
+  limit: { type: 'string' },
+  only: { type: 'string' },
+  'per-image': { type: 'boolean', default: false },
+} as const;
+
 /** tools/eval/bin/eval.ts. Every value is checked, so a typo fails fast even without eval data. */
 export function parseEvalArgs(argv: string[]): EvalArgs {
   const { values: v } = parseArgv({
     args: argv,
     strict: true,
     options: {
-      data: { type: 'string' },
+      ...SELECTION_OPTIONS,
       out: { type: 'string' },
       model: { type: 'string' },
       refiner: { type: 'string', default: 'default' },
       resize: { type: 'string', default: 'antialias' },
       hints: { type: 'string' },
-      sets: { type: 'string', default: EVAL_SETS.join(',') },
-      limit: { type: 'string' },
-      only: { type: 'string' },
-      'per-image': { type: 'boolean', default: false },
     },
   });
   return {
@@ -81,13 +86,9 @@ export function parseEvalReferenceArgs(argv: string[]): EvalReferenceArgs {
     args: argv,
     strict: true,
     options: {
-      data: { type: 'string' },
+      ...SELECTION_OPTIONS,
       out: { type: 'string', default: 'eval-results/reference.json' },
       model: { type: 'string', default: 'medium' },
-      sets: { type: 'string', default: EVAL_SETS.join(',') },
-      limit: { type: 'string' },
-      only: { type: 'string' },
-      'per-image': { type: 'boolean', default: false },
     },
   });
   return {
