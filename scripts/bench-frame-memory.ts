@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
-import { startModelServer } from './lib/model-server.js';
+import { PAGES_DIR, startModelServer } from '@cutout/tools-browser';
 
 const { values } = parseArgs({
   strict: true,
@@ -70,7 +70,7 @@ await writeFile(join(work, 'photo.jpg'), photo);
 const server = await startModelServer({
   port: 0,
   modelsDir: join(root, 'models'),
-  staticDirs: { '/frame/': join(root, 'packages', 'frame', 'dist'), '/harness/': join(root, 'tests', 'browser', 'pages'), '/protocol/': join(root, 'packages', 'protocol', 'dist'), '/work/': work },
+  staticDirs: { '/frame/': join(root, 'packages', 'frame', 'dist'), '/harness/': PAGES_DIR, '/protocol/': join(root, 'packages', 'protocol', 'dist'), '/work/': work },
 });
 // An unknown switch only the browser process gets: how its renderers are found in /proc.
 const marker = `--cutout-bench-${process.pid}-${Date.now()}`;

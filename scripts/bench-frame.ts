@@ -6,12 +6,8 @@
  *   npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-fp32-web] [--webgpu-flags]
  */
 import { join } from 'node:path';
-import { loadRgba } from '../tests/helpers/images.js';
-import { ROOT, SAMPLES_DIR } from '../tests/helpers/paths.js';
-import { startHarness } from '../tests/browser/harness.js';
-import { defaultOrtDir } from './lib/model-server.js';
-import { median } from '@cutout/tools-eval';
-import { intArg, oneOf, parseScriptArgs } from '@cutout/tools-eval';
+import { loadRgba, ROOT, SAMPLES_DIR, startHarness, defaultOrtDir } from '@cutout/tools-browser';
+import { intArg, median, oneOf, parseScriptArgs } from '@cutout/tools-eval';
 
 const USAGE =
   'usage: npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-fp32-web] [--samples a.png,b.jpg] [--webgpu-flags] [--gpu-flags "..."]';

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CACHE_HELPER, startModelServer } from './lib/model-server.js';
+import { DEFAULT_CACHE_HELPER, startModelServer } from '@cutout/tools-browser';
 
 const root = resolve(import.meta.dirname, '..');
 const usage = 'usage: tsx scripts/serve-models.ts [--port 8787] [--host 127.0.0.1] [--models-dir models] [--root <dir>|<prefix>=<dir>]… [--frame] [--latency ms]';

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultOrtDir, startModelServer, type ModelServer, type ModelServerRequestInfo } from '../scripts/lib/model-server.js';
+import { defaultOrtDir, startModelServer, type ModelServer, type ModelServerRequestInfo } from '@cutout/tools-browser';
 
 const WASM = 'ort-wasm-simd-threaded.jsep.wasm';
 const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -22,10 +22,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { DEFAULT_CACHE_HELPER, startModelServer, type ModelServer } from '../../scripts/lib/model-server.js';
+import { BASE_FLAGS, CHROMIUM, DEFAULT_CACHE_HELPER, PAGES_DIR, startModelServer, type ModelServer } from '@cutout/tools-browser';
 import { HAVE_MODELS, MODELS_DIR, ROOT } from '../helpers/paths.js';
 import { need } from '../helpers/require.js';
-import { BASE_FLAGS, CHROMIUM } from './harness.js';
 
 const MODEL = 'isnet-fp32-web-dynamic';
 const MODEL_PATH = `/models/${MODEL}.onnx`;
@@ -60,7 +59,7 @@ async function startServer(cacheHelper?: string): Promise<ModelServer> {
     modelsDir: MODELS_DIR,
     recordRequests: true,
     ...(cacheHelper ? { cacheHelper } : {}),
-    staticDirs: { '/frame/': FRAME_DIST, '/harness/': join(ROOT, 'tests', 'browser', 'pages'), '/protocol/': join(ROOT, 'packages', 'protocol', 'dist') },
+    staticDirs: { '/frame/': FRAME_DIST, '/harness/': PAGES_DIR, '/protocol/': join(ROOT, 'packages', 'protocol', 'dist') },
   });
 }
 
@@ -217,7 +216,7 @@ describe.skipIf(!RUN)('the model between plugin runs, per plugin UI iframe form 
   }, 300_000);
 
   it('a helper frame that returns wrong bytes is caught by the sha256 check, asked to evict, and the frame downloads directly', async () => {
-    const liar = await startServer(join(ROOT, 'tests', 'browser', 'pages', 'lying-cache-helper.html'));
+    const liar = await startServer(join(PAGES_DIR, 'lying-cache-helper.html'));
     const w = await openWindow(liar, 'allowed');
     try {
       const run = await pluginRun(liar, w, 'data', 'run 1, lying helper');

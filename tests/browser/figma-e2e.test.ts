@@ -20,7 +20,7 @@ import { runPlugin, type FakeFigma, type FakeScene } from '../figma/fake-figma.j
 import { newFigma, shownImage } from '../figma/plugin-ui-script.js';
 import { HAVE_MODELS, MODELS_DIR, ROOT, SAMPLES_DIR } from '../helpers/paths.js';
 import { need } from '../helpers/require.js';
-import { CHROMIUM, startHarness, type Harness } from './harness.js';
+import { CHROMIUM, startHarness, type Harness } from '@cutout/tools-browser';
 
 const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM, built: [join(ROOT, 'figma-plugin', 'dist', 'code.js')] });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { HAVE_MODELS, ROOT } from '../helpers/paths.js';
 import { need } from '../helpers/require.js';
-import { CHROMIUM, startHarness, type Harness } from './harness.js';
+import { CHROMIUM, startHarness, type Harness } from '@cutout/tools-browser';
 
 const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM, built: [join(ROOT, 'packages', 'frame', 'dist', 'embed', 'embed.js')] });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadRgba } from '../helpers/images.js';
 import { HAVE_MODELS, SAMPLES_DIR } from '../helpers/paths.js';
 import { need } from '../helpers/require.js';
-import { CHROMIUM, startHarness, type Harness } from './harness.js';
+import { CHROMIUM, startHarness, type Harness } from '@cutout/tools-browser';
 
 const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM });
 

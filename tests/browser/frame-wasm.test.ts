@@ -11,8 +11,7 @@ import { createNodeRemover } from '@cutout/core-node';
 import { loadRgba } from '../helpers/images.js';
 import { HAVE_MODELS, MODELS_DIR, ROOT, SAMPLES_DIR } from '../helpers/paths.js';
 import { need } from '../helpers/require.js';
-import { defaultOrtDir } from '../../scripts/lib/model-server.js';
-import { CHROMIUM, fromBase64, startHarness, type Harness } from './harness.js';
+import { CHROMIUM, defaultOrtDir, fromBase64, startHarness, type Harness } from '@cutout/tools-browser';
 
 const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM });
 const SMALL = { model: 'isnet-fp32-web-dynamic', inputSize: 256 } as const;

@@ -1,10 +1,6 @@
-import sharp from 'sharp';
-import type { AlphaMatte, RgbaImage } from '@cutout/core';
+import type { AlphaMatte } from '@cutout/core';
 
-export async function loadRgba(path: string): Promise<RgbaImage> {
-  const { data, info } = await sharp(path).rotate().toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: new Uint8Array(data) };
-}
+export { loadRgba } from '@cutout/tools-browser';
 
 /** Mean alpha over a box given in fractions of the image size. */
 export function meanIn(m: AlphaMatte, x0: number, y0: number, x1: number, y1: number): number {

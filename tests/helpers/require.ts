@@ -16,19 +16,19 @@ function flag(value: string | undefined): boolean {
 }
 
 /** True where missing requirements fail instead of skipping: CI, or CUTOUT_REQUIRE_BROWSER=1. */
-export const REQUIRE_ALL = flag(process.env['CI']) || flag(process.env['CUTOUT_REQUIRE_BROWSER']);
+const REQUIRE_ALL = flag(process.env['CI']) || flag(process.env['CUTOUT_REQUIRE_BROWSER']);
 
 export interface Needs {
   /** Whether the prepared models this suite uses are there (e.g. HAVE_MODELS, plus any one file it needs). */
   readonly models?: boolean;
-  /** The Chromium executable the suite launches (CHROMIUM from tests/browser/harness.ts). */
+  /** The Chromium executable the suite launches (CHROMIUM from @cutout/tools-browser). */
   readonly chromium?: string;
   /** Build outputs the suite loads (made by `npm run build`). */
   readonly built?: readonly string[];
 }
 
 /** The missing requirements, each as one sentence saying how to get it (empty when all are there). */
-export function missing(needs: Needs): string[] {
+function missing(needs: Needs): string[] {
   const out: string[] = [];
   if (needs.chromium !== undefined && !existsSync(needs.chromium)) {
     out.push(`Chromium not found at ${needs.chromium}: run \`bash scripts/setup.sh\` (apt-get install chromium) or set CHROMIUM_PATH`);

@@ -17,7 +17,7 @@ export const HELPER_TAG = 'cutout-cache-helper';
 export const HELPER_VERSION = 1;
 
 /** Where the helper keeps files: its origin's Cache Storage where it is a secure context, else IndexedDB; 'none' when it has no storage. */
-export const HELPER_STORAGE = ['cache-storage', 'indexeddb', 'none'] as const;
+const HELPER_STORAGE = ['cache-storage', 'indexeddb', 'none'] as const;
 export type HelperStorage = (typeof HELPER_STORAGE)[number];
 
 /** Error codes a helper can answer with (a subset of the core's CoreErrorCode). */
@@ -57,14 +57,14 @@ export function envelope<T extends HelperRequestBody | HelperReplyBody>(body: T)
 }
 
 /**
- * Files the helper serves, the same ones the model server serves (scripts/lib/model-server.ts):
+ * Files the helper serves, the same ones the model server serves (tools/browser/src/model-server.ts):
  * model files under models/ and ORT binaries under ort/, one flat name each (no '/', no '..').
  */
 const SERVED_PATH = /^(?:models\/[A-Za-z0-9][\w.-]*\.onnx|ort\/ort-wasm-[\w.-]+\.wasm)$/;
-export const isServedPath = (path: string): boolean => SERVED_PATH.test(path) && !path.includes('..');
+const isServedPath = (path: string): boolean => SERVED_PATH.test(path) && !path.includes('..');
 
 /** 2 GiB: above any model here, below ArrayBuffer and IndexedDB trouble. */
-export const MAX_ASSET_BYTES = 2 ** 31;
+const MAX_ASSET_BYTES = 2 ** 31;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 type Fields = Record<string, unknown>;

@@ -7,13 +7,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page, type Request } from 'playwright-core';
-import { startModelServer } from '../../scripts/lib/model-server.js';
-import { MODELS_DIR, ROOT } from '../helpers/paths.js';
+import { startModelServer } from './model-server.js';
+import { MODELS_DIR, PAGES_DIR, ROOT } from './paths.js';
 import type { RgbaImage } from '@cutout/core';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const BASE_FLAGS = ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
-export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
+const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'];
 
 export interface RecordedRequest {
   readonly url: string;
@@ -42,7 +42,7 @@ export async function startHarness(options: { webgpu?: boolean; extraStatic?: Re
     modelsDir: MODELS_DIR,
     staticDirs: {
       '/frame/': join(ROOT, 'packages', 'frame', 'dist'),
-      '/harness/': join(ROOT, 'tests', 'browser', 'pages'),
+      '/harness/': PAGES_DIR,
       '/protocol/': join(ROOT, 'packages', 'protocol', 'dist'),
       '/work/': workDir,
       ...(options.extraStatic ?? {}),

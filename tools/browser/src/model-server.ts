@@ -73,7 +73,7 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const ORT_PROBE = 'ort-wasm-simd-threaded.jsep.wasm';
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const DEFAULT_CACHE_HELPER = join(REPO_ROOT, 'packages', 'frame', 'dist', 'model-host', 'cache-helper.html');
 
 /** onnxruntime-web's dist directory: as shared-core resolves it, else the usual node_modules places. */
