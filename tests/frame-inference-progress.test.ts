@@ -92,14 +92,25 @@ const fakeFetch: typeof fetch = async (input) => {
   return new Response(BYTES);
 };
 
-/** A WASM "model" that takes `ms` per run. */
-function slowRuntime(ms: number): InferenceRuntime {
+/**
+ * A WASM "model" whose run ends when `done()` says so: the test ends a run after the progress
+ * events it waits for have arrived (no fixed sleep decides the outcome). `done` is polled on the
+ * event loop, so the estimate timer keeps firing while the run is "working".
+ */
+function gatedRuntime(done: () => boolean): InferenceRuntime {
   return {
     async createSession(m: ModelManifest) {
       return {
         manifest: m,
         backend: 'wasm',
-        run: () => new Promise<Float32Array>((resolve) => setTimeout(() => resolve(new Float32Array(64 * 64).fill(0.5)), ms)),
+        run: () =>
+          new Promise<Float32Array>((resolve) => {
+            const poll = (): void => {
+              if (done()) resolve(new Float32Array(64 * 64).fill(0.5));
+              else setImmediate(poll);
+            };
+            poll();
+          }),
         async dispose() {},
       };
     },
@@ -109,11 +120,20 @@ function slowRuntime(ms: number): InferenceRuntime {
 describe('Engine.predict progress', () => {
   it('passes preprocess and inference through, with estimates while the model runs (in-process where there is no Worker)', async () => {
     const logs: string[] = [];
-    const runtimes = createInferenceRuntimes({ mode: 'worker', workerSource: 'x', log: (m) => logs.push(m), startWorker: null, inProcess: () => slowRuntime(900) });
+    const events: ProgressEvent[] = [];
+    /** Estimates sent during the current run (inference fractions strictly between 0 and 1). */
+    const estimates = (): number[] => events.filter((e) => e.stage === 'inference' && e.fraction > 0 && e.fraction < 1).map((e) => e.fraction);
+    let wanted = 1;
+    const runtimes = createInferenceRuntimes({
+      mode: 'worker',
+      workerSource: 'x',
+      log: (m) => logs.push(m),
+      startWorker: null,
+      inProcess: () => gatedRuntime(() => estimates().length >= wanted),
+    });
     const loader = new AssetLoader('https://models.example/', memoryCache(), () => undefined, fakeFetch, { file: 'x.wasm', bytes: BYTES.length, sha256: SHA });
     const caps = { webgpu: false, shaderF16: false, crossOriginIsolated: false, simd: true, cacheStorage: false, indexedDb: false, secureContext: true, adapterInfo: null };
     const engine = new Engine(caps, loader, { backend: 'wasm', model: 'm', inputSize: 64, createRuntime: runtimes.createRuntime });
-    const events: ProgressEvent[] = [];
     const image = { width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).fill(100) };
     // Expected: the default for 64² (47 ms), so the first estimate is already at the cap.
     const out = await engine.predict(image, undefined, undefined, (e) => events.push(e));
@@ -128,8 +148,10 @@ describe('Engine.predict progress', () => {
     const during = inference.slice(1, -1);
     expect(during.length).toBeGreaterThanOrEqual(1); // at the cap after the first tick: sent once
     expect(during.every((f) => f > 0 && f < 1)).toBe(true);
-    // The next run's estimate uses this run's duration: slower climb, still below 1.
+    // The next run's estimate uses this run's duration (at least one tick, 250 ms, far above the
+    // 47 ms default): a slower climb, still below 1. The run ends after the second estimate.
     events.length = 0;
+    wanted = 2;
     await engine.predict(image, undefined, undefined, (e) => events.push(e));
     const second = events.filter((e) => e.stage === 'inference').map((e) => e.fraction).slice(1, -1);
     expect(second.length).toBeGreaterThanOrEqual(2);

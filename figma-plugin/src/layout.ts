@@ -30,7 +30,7 @@ function isAbsolute(node: SceneNode): boolean {
   return 'layoutPositioning' in node && (node as AutoLayoutChildrenMixin).layoutPositioning === 'ABSOLUTE';
 }
 
-export function insideInstance(node: BaseNode): boolean {
+function insideInstance(node: BaseNode): boolean {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'INSTANCE') return true;
   return false;
 }

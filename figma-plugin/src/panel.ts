@@ -22,7 +22,7 @@ const ACTIONS: ReadonlyArray<{ readonly id: Action; readonly label: string }> = 
 const STATUS_MAX = 200; // protocol LIMITS.maxStatusLength
 
 /** What the panel shows for this selection: a status line and which actions apply. */
-export function panelState(selection: ReadonlyArray<SceneNode>, working: string | null): PanelPayload {
+function panelState(selection: ReadonlyArray<SceneNode>, working: string | null): PanelPayload {
   // Diagnostics never touch the document: always available, even during a run.
   const diagnostics = { id: 'diagnostics', label: 'Diagnostics', enabled: true };
   if (working !== null) return { status: clip(working, STATUS_MAX), commands: [...ACTIONS.map((a) => ({ ...a, enabled: false })), diagnostics] };

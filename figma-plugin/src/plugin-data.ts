@@ -3,7 +3,7 @@
  * FT L6530), so "Refine mask…" and a second run can find them again. Plugin data is tied to the
  * plugin id (FT L6541): results made under another id cannot be refined (review F19).
  */
-export const DATA_KEY = 'cutout';
+const DATA_KEY = 'cutout';
 
 export type Mode = 'layer' | 'mask';
 

@@ -15,7 +15,7 @@ declare const __MODEL_BASE__: string;
  * blocked, review Q3) must not leave "Running Cutout…" on screen forever. Generous, since the
  * frame's script is a few MB parsed in the iframe; the model download comes later, with progress.
  */
-export const READY_TIMEOUT_MS = 20_000;
+const READY_TIMEOUT_MS = 20_000;
 const UI_SIZE = { width: 360, height: 640 };
 
 export const log = (message: string): void => console.warn(`[cutout] ${message}`);

@@ -18,7 +18,6 @@ export interface FigmaManifestTemplate {
 export type FigmaManifest = FigmaManifestTemplate & { readonly main: 'code.js'; readonly ui: 'ui.html'; readonly networkAccess: NetworkAccess };
 
 export declare function normaliseModelBase(base: string): string;
-export declare function unreachableHostReason(hostname: string): string | null;
 export declare function releaseProblems(base: string): string[];
 export declare function allowedDomainEntry(base: string): string;
 export declare function entryCovers(entry: string, target: string): boolean;

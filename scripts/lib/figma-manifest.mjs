@@ -35,7 +35,7 @@ export function normaliseModelBase(base) {
 }
 
 /** Hosts a designer's Figma cannot reach on the publisher's server: this machine, private networks, reserved names. */
-export function unreachableHostReason(hostname) {
+function unreachableHostReason(hostname) {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return 'a loopback host';
   if (host === '::1' || host === '::' || /^0+(:0+)*:0*1$/.test(host)) return 'a loopback address';

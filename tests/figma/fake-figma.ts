@@ -28,7 +28,7 @@ export { FakeNode } from './fake-node.js';
 export { FakePage, FakeDocument } from './fake-page.js';
 export { FakeScene } from './fake-scene.js';
 export type { FakeOptions } from './fake-types.js';
-export { runPlugin, pluginScope, pluginView, testSide, type PluginScope } from './fake-run.js';
+export { runPlugin, pluginScope, pluginView, testSide } from './fake-run.js';
 
 export type NodeKind = 'RECTANGLE' | 'ELLIPSE' | 'FRAME' | 'INSTANCE' | 'COMPONENT' | 'SECTION';
 

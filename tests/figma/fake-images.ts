@@ -9,9 +9,9 @@ import { exifOrientation, imageInfo } from './image-info.js';
 import type { FakeOptions } from './fake-types.js';
 
 /** Figma's createImage limit: "Images have a maximum size of 4096 pixels (4K) in width and height" (FT L1740, FD-ci). */
-export const MAX_IMAGE_SIDE = 4096;
+const MAX_IMAGE_SIDE = 4096;
 
-export function opaqueHash(data: Uint8Array): string {
+function opaqueHash(data: Uint8Array): string {
   return `img${createHash('sha256').update(data).digest('base64url').slice(0, 29)}`;
 }
 

@@ -28,7 +28,7 @@ export function containerOf(node: FakeNode): FakeNode | null {
 }
 
 /** Bounds of a node in its container's coordinates. */
-export function extentOf(node: FakeNode): Box {
+function extentOf(node: FakeNode): Box {
   if (!isTransparent(node.type)) return boxOf(node.s.rt, node.s.w, node.s.h);
   if (node.s.children.length === 0) return { x0: 0, y0: 0, x1: 0, y1: 0 };
   return unionBoxes(node.s.children.map(extentOf));
@@ -54,12 +54,12 @@ export function absOf(node: FakeNode): Matrix {
 }
 
 /** Applies `delta` (in container space) to a node: its own transform, or every descendant of a group. */
-export function transformNode(node: FakeNode, delta: Matrix): void {
+function transformNode(node: FakeNode, delta: Matrix): void {
   if (isTransparent(node.type)) for (const c of node.s.children) transformNode(c, delta);
   else node.s.rt = multiply(delta, node.s.rt);
 }
 
-export function shiftNode(node: FakeNode, dx: number, dy: number): void {
+function shiftNode(node: FakeNode, dx: number, dy: number): void {
   if (dx !== 0 || dy !== 0) transformNode(node, translation(dx, dy));
 }
 
@@ -113,7 +113,7 @@ function axis(c: ConstraintType, a0: number, a1: number, oldLen: number, newLen:
   }
 }
 
-export function applyConstraints(frame: FakeNode, oldW: number, oldH: number): void {
+function applyConstraints(frame: FakeNode, oldW: number, oldH: number): void {
   for (const leaf of constrained(frame)) {
     const b = extentOf(leaf);
     const { horizontal, vertical } = leaf.s.constraints;

@@ -11,7 +11,7 @@ import type { FakeScene } from './fake-scene.js';
 
 let nextId = 1;
 
-export function defaultState(name: string): NodeState {
+function defaultState(name: string): NodeState {
   return {
     name, parent: null, children: [], pluginData: {}, relaunch: {},
     rt: IDENTITY, w: 100, h: 100, visible: true, locked: false,
@@ -208,7 +208,7 @@ export function moveNode(child: FakeNode, parent: FakeNode, index: number): void
   if (old && old !== parent) deleteIfEmptyGroup(old);
 }
 
-export function detachNode(node: FakeNode): void {
+function detachNode(node: FakeNode): void {
   const old = node.s.parent;
   if (!old) return;
   old.s.children = old.s.children.filter((c) => c !== node);

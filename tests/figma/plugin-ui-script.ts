@@ -16,7 +16,7 @@ import { FakeFigma, runPlugin, type FakeOptions, type FakeScene, type FakeNode }
 import { ROOT } from '../helpers/paths.js';
 
 /** The plugin's manifest (menu commands and relaunch buttons the fake checks setRelaunchData against). */
-export const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'figma-plugin', 'manifest.template.json'), 'utf8')) as {
+const MANIFEST = JSON.parse(readFileSync(join(ROOT, 'figma-plugin', 'manifest.template.json'), 'utf8')) as {
   id: string;
   menu: Array<{ command?: string }>;
   relaunchButtons: Array<{ command: string }>;
@@ -67,7 +67,7 @@ export interface SeenRequest {
 
 const caps = { webgpu: false, shaderF16: false, crossOriginIsolated: false, simd: true, cacheStorage: false, indexedDb: false, secureContext: false };
 
-export const DIAGNOSTICS: DiagnosticsResult = {
+const DIAGNOSTICS: DiagnosticsResult = {
   origin: 'null', scheme: 'data', secureContext: false, crossOriginIsolated: false, webgpuAdapter: '', shaderF16: false,
   cacheStorage: false, indexedDb: false, helperFrame: false, inference: 'worker', model: '', modelSource: 'none', modelBytes: 0,
   backend: 'none', userAgent: 'scripted',

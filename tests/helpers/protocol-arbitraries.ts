@@ -12,12 +12,12 @@ import {
 export type Obj = Record<string, unknown>;
 const envSeed = Number(process.env['CUTOUT_FUZZ_SEED']);
 /** A fixed default seed, overridable for replay; fast-check prints the seed and path of any failure. */
-export const SEED = Number.isInteger(envSeed) ? envSeed : 0x5eedc0de;
+const SEED = Number.isInteger(envSeed) ? envSeed : 0x5eedc0de;
 export const fuzz = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns });
 console.info(`protocol fuzz seed ${SEED}; replay: CUTOUT_FUZZ_SEED=${SEED} npx vitest run tests/protocol-fuzz-*.test.ts`);
 
 // ---- Hostile values ---------------------------------------------------------------------------
-export const trap = (): never => {
+const trap = (): never => {
   throw new Error('trap');
 };
 export const throwingProxy = (): object =>
@@ -51,7 +51,7 @@ const HOSTILE: ReadonlyArray<() => unknown> = [
   throwingProxy, throwingGetter, () => DEEP, cyclic, protoJson, () => Object.create(null), () => new Proxy(new Uint8Array(4), {}), fakeBytes,
   () => new (class extends Uint8Array {})(4),
 ];
-export const hostileAt = (k: number): unknown => HOSTILE[k % HOSTILE.length]!();
+const hostileAt = (k: number): unknown => HOSTILE[k % HOSTILE.length]!();
 /** For the reassembler, which serialises what it gets: without the 10k-deep chain and the 64 KiB buffer. */
 const SHALLOW = HOSTILE.filter((make) => {
   const v = make();
@@ -149,8 +149,8 @@ export const validFrame: fc.Arbitrary<Obj> = fc.oneof(
 );
 
 // ---- Mutations ----------------------------------------------------------------------------------
-export type Path = string[];
-export function paths(root: unknown): Path[] {
+type Path = string[];
+function paths(root: unknown): Path[] {
   const out: Path[] = [];
   const walk = (node: unknown, path: Path): void => {
     out.push(path);
@@ -160,7 +160,7 @@ export function paths(root: unknown): Path[] {
   walk(root, []);
   return out;
 }
-export const at = (root: unknown, path: Path): unknown => path.reduce<unknown>((n, k) => (n as Obj)[k], root);
+const at = (root: unknown, path: Path): unknown => path.reduce<unknown>((n, k) => (n as Obj)[k], root);
 function replace(root: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
   (at(root, path.slice(0, -1)) as Obj)[path[path.length - 1]!] = value;
@@ -224,13 +224,13 @@ function isRequired(path: Path): boolean {
 }
 
 export type Expect = 'invalid' | 'same' | 'unknown';
-export const MUTATIONS = ['delete', 'inherit', 'hostile', 'outOfRange', 'array', 'throwingProxy', 'throwingGetter', 'junk', 'transparentProxy', 'huge', 'resize', 'cyclic'] as const;
-export const HARMLESS = ['junk', 'transparentProxy'] as const;
+const MUTATIONS = ['delete', 'inherit', 'hostile', 'outOfRange', 'array', 'throwingProxy', 'throwingGetter', 'junk', 'transparentProxy', 'huge', 'resize', 'cyclic'] as const;
+const HARMLESS = ['junk', 'transparentProxy'] as const;
 export type Mutation = { readonly at: number; readonly op: (typeof MUTATIONS)[number]; readonly k: number };
-export const mutation = (ops: readonly Mutation['op'][] = MUTATIONS): fc.Arbitrary<Mutation> => fc.record({ at: fc.nat(), op: fc.constantFrom(...ops), k: fc.nat() });
+const mutation = (ops: readonly Mutation['op'][] = MUTATIONS): fc.Arbitrary<Mutation> => fc.record({ at: fc.nat(), op: fc.constantFrom(...ops), k: fc.nat() });
 
 /** Applies one mutation at `path`; says whether the result must be rejected, parse as before, or may do either. */
-export function mutate(root: unknown, path: Path, { op, k }: Mutation): { value: unknown; expect: Expect } {
+function mutate(root: unknown, path: Path, { op, k }: Mutation): { value: unknown; expect: Expect } {
   const node = at(root, path);
   const isObject = typeof node === 'object' && node !== null && !ArrayBuffer.isView(node);
   const parent = path.length > 0 ? (at(root, path.slice(0, -1)) as Obj) : null;
@@ -288,7 +288,7 @@ export function mutate(root: unknown, path: Path, { op, k }: Mutation): { value:
 }
 
 /** Applies mutations at paths of the pristine message of which none lies inside another. */
-export function mutateAll(base: Obj, mutations: readonly Mutation[]): { value: unknown; expect: Expect } {
+function mutateAll(base: Obj, mutations: readonly Mutation[]): { value: unknown; expect: Expect } {
   const all = paths(base);
   const chosen: Array<[Path, Mutation]> = [];
   const nested = (a: Path, b: Path): boolean => a.length <= b.length && a.every((key, j) => b[j] === key);
@@ -320,7 +320,7 @@ export const snapshot = (): string[] => [Object.prototype, Array.prototype, Func
 
 // ---- Independent invariant checks on accepted messages ---------------------------------------
 /** Problems with an accepted message: what later code relies on, written apart from the validators. */
-export function problems(side: 'host' | 'frame', message: unknown): string[] {
+function problems(side: 'host' | 'frame', message: unknown): string[] {
   const out: string[] = [];
   const fail = (what: string): void => void out.push(what);
   const plain = (o: unknown, keys: string[], required: string[], what: string): o is Obj => {

@@ -18,7 +18,7 @@ export interface BatchResult {
 }
 
 /** Maps each input to its output path, or to an error when that path would overwrite an input or another output. */
-export function planOutputs(files: readonly string[], outDir: string): Map<string, string | CoreError> {
+function planOutputs(files: readonly string[], outDir: string): Map<string, string | CoreError> {
   const inputs = new Set(files.map((f) => resolve(f)));
   const claimed = new Map<string, string>();
   const plan = new Map<string, string | CoreError>();

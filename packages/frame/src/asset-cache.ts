@@ -91,7 +91,7 @@ function idbTransaction<T>(mode: IDBTransactionMode, run: (store: IDBObjectStore
  * parts of this size under `<sha256>/<i>`, with a record `<sha256>` = { bytes, parts } written in
  * the same transaction.
  */
-export const IDB_PART_BYTES = 32 * 1024 * 1024;
+const IDB_PART_BYTES = 32 * 1024 * 1024;
 
 interface IdbEntry {
   readonly bytes: number;

@@ -18,9 +18,9 @@ export type AssetSource = 'network' | CacheKind | 'helper-frame';
 /** Written into the bundle at build time from the onnxruntime-web package it was built with. */
 declare const __ORT_WASM__: { readonly file: string; readonly bytes: number; readonly sha256: string };
 
-export const ORT_WASM = __ORT_WASM__;
+const ORT_WASM = __ORT_WASM__;
 
-export function normaliseBaseUrl(base: string): string {
+function normaliseBaseUrl(base: string): string {
   let url: URL;
   try {
     url = new URL(base);

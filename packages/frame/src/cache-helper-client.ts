@@ -10,17 +10,17 @@ import type { FetchProgress } from './fetch-verified.js';
 import { envelope, parseHelperReply, type HelperReply, type HelperRequestBody, type HelperStorage } from './cache-helper/messages.js';
 
 /** Enough to load a few-kB page and open its storage on a slow machine; short enough not to delay a download much. */
-export const HELPER_PING_TIMEOUT_MS = 5000;
+const HELPER_PING_TIMEOUT_MS = 5000;
 /** A get with no message for this long is given up (the helper reads a stored model in well under this). */
-export const HELPER_IDLE_TIMEOUT_MS = 15_000;
+const HELPER_IDLE_TIMEOUT_MS = 15_000;
 
-export interface HelperGetResult {
+interface HelperGetResult {
   readonly bytes: Uint8Array;
   /** 'storage': the helper had it; 'network': it downloaded it now. */
   readonly from: 'storage' | 'network';
 }
 
-export interface HelperGetOptions {
+interface HelperGetOptions {
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((p: FetchProgress) => void) | undefined;
 }
@@ -40,7 +40,7 @@ type Settle = (reply: HelperReply | CoreError) => void;
 
 const fail = (message: string): CoreError => new CoreError('model_fetch_failed', `Model cache helper: ${message}`);
 
-export class CacheHelperClient implements CacheHelper {
+class CacheHelperClient implements CacheHelper {
   private readonly pending = new Map<number, { readonly onProgress?: ((p: FetchProgress) => void) | undefined; readonly settle: Settle }>();
   private readonly channel = new MessageChannel();
   private nextId = 1;

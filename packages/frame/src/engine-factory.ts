@@ -38,7 +38,7 @@ export interface EngineLike {
   helperFrame?(): boolean;
 }
 
-export type Logger = (message: string, detail?: unknown) => void;
+type Logger = (message: string, detail?: unknown) => void;
 
 /** Makes the engine for a configuration; called on first use and again after a reconfigure. */
 export type CreateEngine = (config: FrameConfig, caps: DetectedCapabilities, cache: AssetCache, log: Logger) => EngineLike;

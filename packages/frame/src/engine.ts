@@ -14,7 +14,7 @@ import { createInferenceRuntimes, type InferenceMode, type InferenceRuntimes } f
 import { inferenceWorkerSource } from './worker-source.js';
 
 /** Model variant per backend (see docs/models.md): fp16 only where the adapter computes in fp16. */
-export const WEB_MODELS = {
+const WEB_MODELS = {
   webgpuF16: 'isnet-fp16-web',
   webgpu: 'isnet-fp32-web',
   wasm: 'isnet-fp32-web',

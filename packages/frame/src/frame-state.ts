@@ -1,7 +1,7 @@
 /** The frame's observable state: what the UI renders. One small store, no framework coupling. */
 import type { OutputKind, PanelPayload, ProgressStage, ThemeName, WireErrorCode } from '@cutout/protocol';
 
-export type Phase = 'idle' | 'working' | 'review' | 'error';
+type Phase = 'idle' | 'working' | 'review' | 'error';
 
 export interface FrameState {
   readonly phase: Phase;

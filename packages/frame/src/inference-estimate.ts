@@ -8,7 +8,7 @@ import type { ProgressEvent, ProgressListener } from '@cutout/core';
 import type { WebBackend } from '@cutout/core-web';
 
 /** A 1024² ISNet run: WASM single-threaded on a 2-core machine 10–15 s; WebGPU on a real GPU ~1–2 s. */
-export const DEFAULT_INFERENCE_MS: Readonly<Record<WebBackend, number>> = { wasm: 12_000, webgpu: 2_000 };
+const DEFAULT_INFERENCE_MS: Readonly<Record<WebBackend, number>> = { wasm: 12_000, webgpu: 2_000 };
 const DEFAULT_PIXELS = 1024 * 1024;
 export const TICK_MS = 250;
 /** The estimate stops here: only the end of the run says 1. */

@@ -11,7 +11,7 @@ import type { FrameState, Store } from './frame-state.js';
 import type { ReviewUi } from './review.js';
 
 /** Reports a stage's progress for a request (rate-limited and sent by the server). */
-export type ProgressSink = (id: string, stage: ProgressStage, fraction: number, bytes?: { loadedBytes: number; totalBytes: number }) => void;
+type ProgressSink = (id: string, stage: ProgressStage, fraction: number, bytes?: { loadedBytes: number; totalBytes: number }) => void;
 
 export interface RemoveJobContext {
   /** The engine to run on (created on first use by the server). */

@@ -20,7 +20,7 @@ type Unsent<T> = T extends unknown ? Omit<T, 'id'> : never;
 export type OutgoingRequest = Unsent<WorkerRequest>;
 
 /** Long enough for a cold start of a ~0.5 MB module on a slow machine, short enough to fall back. */
-export const START_TIMEOUT_MS = 5000;
+const START_TIMEOUT_MS = 5000;
 
 /** Worker names starting with 'em-pthread' or 'ort-wasm-proxy-worker' would make ORT act as its own helper worker. */
 const WORKER_NAME = 'cutout-inference';

@@ -7,7 +7,7 @@
 import { CoreError, type CoreErrorCode, type ModelManifest } from '@cutout/core';
 import type { WebBackend } from '@cutout/core-web';
 
-export interface WorkerOrtOptions {
+interface WorkerOrtOptions {
   readonly backend: WebBackend;
   readonly numThreads: number | undefined;
   /** Sent with the first session only: ORT reads it once per worker, when it initialises. */
@@ -29,7 +29,7 @@ export type WorkerReply =
   | { readonly kind: 'failed'; readonly id: number; readonly code: WorkerErrorCode; readonly message: string };
 
 /** The codes a worker may report; anything else it throws is reported as 'inference_failed'. */
-export const WORKER_ERROR_CODES = [
+const WORKER_ERROR_CODES = [
   'runtime_unavailable',
   'inference_failed',
   'gpu_lost',
@@ -38,7 +38,7 @@ export const WORKER_ERROR_CODES = [
   'disposed',
   'busy',
 ] as const satisfies readonly CoreErrorCode[];
-export type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];
+type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;

@@ -94,7 +94,7 @@ function isResizable(buffer: unknown): boolean {
  * A real Uint8Array (any realm) of `min`..`max` bytes, returned as a fresh fixed-length view over
  * the same memory (no copy): own `length` properties, subclasses and foreign prototypes are gone.
  */
-export function bytes(value: unknown, what: string, min: number, max: number): Uint8Array {
+function bytes(value: unknown, what: string, min: number, max: number): Uint8Array {
   if (!tagOf || !lengthOf || !bufferOf || !offsetOf || tagOf.call(value) !== 'Uint8Array') return fail(`${what} must be a Uint8Array`);
   const length = lengthOf.call(value) as number;
   if (length < min || length > max) fail(min === max ? `${what} has ${length} bytes; ${min} expected` : `${what} has ${length} bytes; ${min}..${max} allowed`);

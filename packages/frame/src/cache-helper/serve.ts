@@ -36,7 +36,7 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /** Where replies go: the parent window for the handshake, the frame's MessagePort after it. */
-export type PostReply = (reply: HelperReplyBody, transfer: Transferable[]) => void;
+type PostReply = (reply: HelperReplyBody, transfer: Transferable[]) => void;
 
 export interface HelperHandler {
   handle(raw: unknown, post: PostReply): void;

@@ -10,7 +10,7 @@ import type { ReviewController } from './review-controller.js';
 const NON_TEXT_INPUTS = new Set(['range', 'radio', 'checkbox', 'color', 'file', 'button', 'submit', 'reset', 'image']);
 
 /** Whether a key event's real target takes typed text (input, textarea, select, contenteditable). */
-export function isTextTarget(target: EventTarget | null | undefined): boolean {
+function isTextTarget(target: EventTarget | null | undefined): boolean {
   if (!target || typeof (target as Partial<HTMLElement>).tagName !== 'string') return false;
   const el = target as HTMLElement;
   if (el.isContentEditable) return true;

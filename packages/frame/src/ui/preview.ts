@@ -5,7 +5,7 @@
 import type { AlphaMatte, RgbaImage } from '@cutout/core';
 
 /** Longest side of the preview bitmap (crisp on 2× displays in a 400 px panel). */
-export const PREVIEW_MAX_SIDE = 800;
+const PREVIEW_MAX_SIDE = 800;
 
 export interface PreviewGeometry {
   readonly width: number;

@@ -28,7 +28,7 @@ export interface ReviewState {
   readonly retry: { readonly code: WireErrorCode; readonly message: string } | null;
 }
 
-export const INITIAL_REVIEW: ReviewState = {
+const INITIAL_REVIEW: ReviewState = {
   job: null,
   matte: null,
   strokes: [],
