@@ -11,6 +11,8 @@ export const CORE_ERROR_CODES = [
   'hint_size_mismatch',
   'model_missing',
   'model_integrity',
+  // A model whose manifest asks for something this runtime does not implement (e.g. an unknown dequantization).
+  'model_unsupported',
   'model_fetch_failed',
   'model_invalid_output',
   'runtime_unavailable',

@@ -6,6 +6,15 @@ import { CoreError } from './errors.js';
 
 export type ModelPrecision = 'fp16' | 'fp32' | 'uint8';
 
+/**
+ * How stored weights become the compute precision's, when they differ. 'in-graph': int8 weights
+ * with per-channel scales, rebuilt by Cast and Mul nodes that onnxruntime folds into fp32 constants
+ * when the session is created (nothing for the runtime to do; a runtime that does not know a
+ * value must refuse the model rather than run it).
+ */
+export const DEQUANTIZATIONS = ['in-graph'] as const;
+export type Dequantization = (typeof DEQUANTIZATIONS)[number];
+
 export interface ModelManifest {
   readonly id: string;
   /** File name relative to the manifest's folder (or the model base URL in browsers). */
@@ -22,7 +31,10 @@ export interface ModelManifest {
     readonly std: readonly [number, number, number];
   };
   readonly output: { readonly name: string; readonly shape: readonly [number, number, number, number] };
+  /** Compute precision. */
   readonly precision: ModelPrecision;
+  /** Set when the weights are stored in another form than `precision` (see DEQUANTIZATIONS). */
+  readonly dequantize?: Dequantization;
   /** Backends this file is meant for, e.g. ['cpu'] or ['wasm', 'webgpu']. */
   readonly backends: readonly string[];
   /** True when the graph needs the WebGPU `shader-f16` feature. */
@@ -63,6 +75,13 @@ export function parseModelManifest(json: unknown, where = '(inline)'): ModelMani
   if (!/^[0-9a-f]{64}$/.test(sha256)) fail(where, '"sha256" must be 64 lower-case hex digits');
   const precision = o['precision'];
   if (precision !== 'fp16' && precision !== 'fp32' && precision !== 'uint8') fail(where, '"precision" must be fp16, fp32 or uint8');
+  const dequantize = o['dequantize'];
+  if (dequantize !== undefined && !(DEQUANTIZATIONS as readonly unknown[]).includes(dequantize)) {
+    throw new CoreError(
+      'model_unsupported',
+      `Model manifest ${where}: "dequantize" is ${JSON.stringify(dequantize)}, which this version does not know (it knows ${DEQUANTIZATIONS.join(', ')}); update cutout or choose another model.`,
+    );
+  }
   const backends = o['backends'];
   if (!Array.isArray(backends) || !backends.every((b) => typeof b === 'string')) fail(where, '"backends" must be a string array');
   const bytes = num(o['bytes'], where, 'bytes');
@@ -85,6 +104,7 @@ export function parseModelManifest(json: unknown, where = '(inline)'): ModelMani
       shape: tuple(output['shape'], 4, where, 'output.shape') as [number, number, number, number],
     },
     precision,
+    ...(dequantize !== undefined ? { dequantize: dequantize as Dequantization } : {}),
     backends: backends as string[],
     requiresShaderF16: o['requiresShaderF16'] === true,
     dynamicSize: o['dynamicSize'] === true,

@@ -30,6 +30,7 @@ const BUILD_SOURCES = [
   'src/half-float.ts',
   'src/onnx-graph.ts',
   'src/onnx-fp32.ts',
+  'src/onnx-int8.ts',
   'src/model-data.ts',
   'src/model-variants.ts',
 ].map((f) => join(PKG, f));

@@ -5,3 +5,4 @@ export * from './model-measure.js';
 export * from './model-variants.js';
 export * from './onnx-fp32.js';
 export * from './onnx-graph.js';
+export * from './onnx-int8.js';

@@ -4,6 +4,7 @@
  */
 import type { ModelManifest, ModelPrecision } from '@cutout/core';
 import { convertFp16ToFp32, countFp16 } from './onnx-fp32.js';
+import { quantizeWeightsInt8, type Int8Options } from './onnx-int8.js';
 import {
   attr,
   decodeModel,
@@ -26,6 +27,13 @@ export const DEFAULT_MODEL = 'isnet-fp32';
 export const licenceText = (dataVersion: string): string =>
   `ISNet weights: MIT (xuebinqin/DIS, as listed in the package's ThirdPartyLicenses.json); distributed in @imgly/background-removal-data ${dataVersion}, AGPL-3.0`;
 
+/**
+ * The int8 recipe (measured on the dev half of ../shared/eval, docs/models.md): layers under 30k
+ * weights (the full-resolution first and last stages and the side outputs) stay fp32, and each
+ * channel's scale minimises its rounding error.
+ */
+const INT8: Int8Options = { minElements: 30_000, scales: 'mse' };
+
 export type SourceResource = '/models/medium' | '/models/small';
 
 export interface VariantSpec {
@@ -35,6 +43,8 @@ export interface VariantSpec {
   readonly backends: readonly string[];
   readonly requiresShaderF16: boolean;
   readonly fp32?: boolean;
+  /** Weight-only int8 (onnx-int8.ts) after the fp32 conversion: about a quarter of the size, fp32 compute. */
+  readonly int8?: Int8Options;
   /** MaxPool ceil_mode to force; undefined keeps the original (1). */
   readonly ceilMode?: 0 | 1;
   readonly dynamicSize?: boolean;
@@ -68,6 +78,17 @@ export const VARIANTS: readonly VariantSpec[] = [
     description: 'Default for CPU. isnet-fp16 with weights and compute converted to fp32 (exact half→float), MaxPool ceil_mode unchanged.',
   },
   {
+    id: 'isnet-int8',
+    source: '/models/medium',
+    precision: 'fp32',
+    backends: ['cpu'],
+    requiresShaderF16: false,
+    fp32: true,
+    int8: INT8,
+    description:
+      'isnet-fp32 with weight-only int8 (symmetric, per output channel): 44 MB; onnxruntime folds the weights back to fp32 when the session is created, so it runs as fast as isnet-fp32.',
+  },
+  {
     id: 'isnet-fp16-web',
     source: '/models/medium',
     precision: 'fp16',
@@ -85,6 +106,17 @@ export const VARIANTS: readonly VariantSpec[] = [
     fp32: true,
     ceilMode: 0,
     description: 'fp32 compute and MaxPool ceil_mode=0, for WebGPU adapters without shader-f16 and for WASM.',
+  },
+  {
+    id: 'isnet-int8-web',
+    source: '/models/medium',
+    precision: 'fp32',
+    backends: ['wasm', 'webgpu'],
+    requiresShaderF16: false,
+    fp32: true,
+    int8: INT8,
+    ceilMode: 0,
+    description: 'isnet-fp32-web with weight-only int8 (44 MB download, fp32 compute after the session folds the weights).',
   },
   {
     id: 'isnet-fp32-web-dynamic',
@@ -108,6 +140,12 @@ export function transformVariant(model: Model, spec: VariantSpec): string[] {
   if (spec.fp32) {
     const s = convertFp16ToFp32(model);
     notes.push(`fp32: ${s.initializers} initializers, ${s.castsRemoved} Casts removed, ${s.identities} Identity, ${s.valueInfos} value_info retyped`);
+  }
+  if (spec.int8) {
+    const q = quantizeWeightsInt8(model, spec.int8);
+    notes.push(
+      `int8: ${q.quantized} initializers (${q.kept} large ones kept fp32), ${(q.bytesBefore / 1e6).toFixed(1)} → ${(q.bytesAfter / 1e6).toFixed(1)} MB, worst error ${(q.maxRelativeError * 100).toFixed(2)} % of a channel's max`,
+    );
   }
   if (spec.ceilMode !== undefined) notes.push(`MaxPool ceil_mode→${spec.ceilMode}: ${setMaxPoolCeilMode(model, spec.ceilMode)} changed`);
   if (spec.dynamicSize) {
@@ -165,6 +203,7 @@ export function manifestFor(spec: VariantSpec, bytes: number, sha256: string, da
     input: { name: INPUT_NAME, shape: [1, 3, SIZE, SIZE], mean: [128, 128, 128], std: [256, 256, 256] },
     output: { name: OUTPUT_NAME, shape: [1, 1, SIZE, SIZE] },
     precision: spec.precision,
+    ...(spec.int8 ? { dequantize: 'in-graph' as const } : {}),
     backends: spec.backends,
     requiresShaderF16: spec.requiresShaderF16,
     dynamicSize: spec.dynamicSize === true,
