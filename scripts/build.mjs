@@ -160,3 +160,6 @@ await writeFile('figma-plugin/dist/ui.html', await readFile('packages/frame/dist
 await writeFile('figma-plugin/dist/manifest.json', `${JSON.stringify(figmaManifest, null, 2)}\n`);
 const { allowedDomains, devAllowedDomains = [] } = figmaManifest.networkAccess;
 console.log(`built figma-plugin/dist (code.js, ui.html, manifest.json; model base ${modelBase}; allowedDomains ${allowedDomains.join(', ')}${devAllowedDomains.length ? `; devAllowedDomains ${devAllowedDomains.join(', ')}` : ''}${figmaRelease ? '; release' : ''})`);
+
+// The Canva app (scripts/build-canva.mjs): canva-app/dist/app.js.
+await (await import('./build-canva.mjs')).buildCanvaStep();
