@@ -3,20 +3,20 @@
  * transfer in and out, preprocess, inference, full-resolution matting) against a bare
  * onnxruntime-web session.run of the same model, same backend, same ORT build, in the same page.
  * Runs are interleaved and the ratio of medians is printed (one run, one machine).
- *   npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-fp32-web] [--webgpu-flags]
+ *   npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-int8-web] [--webgpu-flags]
  */
 import { join } from 'node:path';
 import { loadRgba, ROOT, SAMPLES_DIR, startHarness, defaultOrtDir } from '@cutout/tools-browser';
 import { intArg, median, oneOf, parseScriptArgs } from '@cutout/tools-eval';
 
 const USAGE =
-  'usage: npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-fp32-web] [--samples a.png,b.jpg] [--webgpu-flags] [--gpu-flags "..."]';
+  'usage: npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-int8-web] [--samples a.png,b.jpg] [--webgpu-flags] [--gpu-flags "..."]';
 const { values } = parseScriptArgs(USAGE, {
   strict: true,
   options: {
     reps: { type: 'string', default: '5' },
     backend: { type: 'string', default: 'wasm' },
-    model: { type: 'string', default: 'isnet-fp32-web' },
+    model: { type: 'string', default: 'isnet-int8-web' },
     samples: { type: 'string', default: 'astronaut.png,rocket.jpg' },
     'webgpu-flags': { type: 'boolean', default: false },
     'gpu-flags': { type: 'string', default: '' },

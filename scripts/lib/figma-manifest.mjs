@@ -113,7 +113,7 @@ export function isCovered(entries, target) {
 /** The URLs the plugin's UI loads from the model host: each must be allowed (the helper page is framed, the rest fetched). */
 export function modelHostUrls(base) {
   const href = normaliseModelBase(base);
-  return [href, `${href}models/index.json`, `${href}models/isnet-fp32-web.onnx`, `${href}ort/ort-wasm-simd-threaded.jsep.wasm`, `${href}cache-helper.html`];
+  return [href, `${href}models/index.json`, `${href}models/isnet-int8-web.onnx`, `${href}ort/ort-wasm-simd-threaded.jsep.wasm`, `${href}cache-helper.html`];
 }
 
 /**

@@ -12,8 +12,8 @@ export type ModelPrecision = 'fp16' | 'fp32' | 'uint8';
  * when the session is created (nothing for the runtime to do; a runtime that does not know a
  * value must refuse the model rather than run it).
  */
-export const DEQUANTIZATIONS = ['in-graph'] as const;
-export type Dequantization = (typeof DEQUANTIZATIONS)[number];
+const DEQUANTIZATIONS = ['in-graph'] as const;
+type Dequantization = (typeof DEQUANTIZATIONS)[number];
 
 export interface ModelManifest {
   readonly id: string;

@@ -51,7 +51,7 @@ describe.skipIf(!RUN)('Figma plugin end to end (built code.js + built ui.html in
     html = await readFile(join(ROOT, 'figma-plugin', 'dist', 'ui.html'), 'utf8');
     photo = new Uint8Array(await readFile(join(SAMPLES_DIR, 'astronaut.png')));
     const { data, info } = await sharp(photo).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const remover: BackgroundRemover = await createNodeRemover({ modelsDir: MODELS_DIR, modelId: 'isnet-fp32' });
+    const remover: BackgroundRemover = await createNodeRemover({ modelsDir: MODELS_DIR, modelId: 'isnet-int8' });
     try {
       nodeMatte = alphaToBytes((await remover.matte({ width: info.width, height: info.height, data: new Uint8Array(data) })).matte);
     } finally {

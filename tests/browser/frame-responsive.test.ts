@@ -59,7 +59,7 @@ describe.skipIf(!RUN)('frame responsiveness during a full-model WASM run', () =>
         return host.request('preload');
       }, { base: h.baseUrl, inference });
       expect(preload.ok, preload.message).toBe(true);
-      expect(preload.result.value.model).toBe('isnet-fp32-web');
+      expect(preload.result.value.model).toBe('isnet-int8-web');
 
       // Every animation frame inside the frame, on the clock the host page stamps messages with.
       await frame().evaluate(() => {

@@ -65,7 +65,7 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
     expect(reply.ok, reply.message).toBe(true);
     const value = reply.result.value;
     expect(value.backend).toBe('wasm');
-    expect(value.model).toBe('isnet-fp32-web');
+    expect(value.model).toBe('isnet-int8-web');
     const downloads = reply.progress.filter((p) => p.stage === 'download');
     expect(downloads.length).toBeGreaterThan(2);
     for (let i = 1; i < downloads.length; i++) expect(downloads[i]!.loadedBytes!).toBeGreaterThanOrEqual(downloads[i - 1]!.loadedBytes!);
@@ -73,7 +73,7 @@ describe.skipIf(!RUN)('inference frame in Chromium (WASM)', () => {
 
     const browserMatte = fromBase64(value.matte.base64);
     const image = await loadRgba(join(SAMPLES_DIR, 'astronaut.png'));
-    const remover: BackgroundRemover = await createNodeRemover({ modelsDir: MODELS_DIR, modelId: 'isnet-fp32' });
+    const remover: BackgroundRemover = await createNodeRemover({ modelsDir: MODELS_DIR, modelId: 'isnet-int8' });
     try {
       const nodeMatte = alphaToBytes((await remover.matte(image)).matte);
       expect(browserMatte.length).toBe(nodeMatte.length);

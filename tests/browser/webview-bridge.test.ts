@@ -77,7 +77,7 @@ describe.skipIf(!RUN)('the frame behind the Photoshop webview bridge (Chromium, 
       expect(received).toBeGreaterThan(((matte?.data.length ?? 0) * 4) / 3);
       expect(matte?.data).toBeInstanceOf(Uint8Array);
 
-      const remover = await createNodeRemover({ modelsDir: MODELS_DIR, modelId: 'isnet-fp32' });
+      const remover = await createNodeRemover({ modelsDir: MODELS_DIR, modelId: 'isnet-int8' });
       try {
         const node = alphaToBytes((await remover.matte(image)).matte);
         let sum = 0;
