@@ -4,12 +4,14 @@
 //  - packages/frame/dist/bundle/           index.html + frame.js, for hosts that allow assets
 //  - packages/frame/dist/model-host/       cache-helper.html, deployed on the model host next to models/
 //  - figma-plugin/dist/                    code.js, ui.html and manifest.json (CUTOUT_MODEL_BASE; CUTOUT_RELEASE=1 checks it can ship)
+//  - photoshop-uxp/dist/                   manifest.json, index.html, main.js and webview/frame.html (same model base and release check)
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { buildFigmaManifest, DEFAULT_DEV_MODEL_BASE, FigmaManifestError, normaliseModelBase } from './lib/figma-manifest.mjs';
+import { buildPhotoshopManifest, PhotoshopManifestError } from './lib/photoshop-manifest.mjs';
 
 // The Figma plugin's model base and manifest, settled before anything is built: a release build
 // (CUTOUT_RELEASE=1) stops here when the base could not ship (scripts/lib/figma-manifest.mjs).
@@ -163,3 +165,35 @@ console.log(`built figma-plugin/dist (code.js, ui.html, manifest.json; model bas
 
 // The Canva app (scripts/build-canva.mjs): canva-app/dist/app.js.
 await (await import('./build-canva.mjs')).buildCanvaStep();
+
+// Photoshop UXP panel: main.js (one IIFE; UXP's global require supplies `photoshop` and `uxp`), the
+// panel page, the frame as the webview's page (the panel copies it into plugin-data: next to the model),
+// and the manifest whose network.domains is the model host derived from the same model base.
+let photoshopManifest;
+try {
+  photoshopManifest = buildPhotoshopManifest(JSON.parse(await readFile('photoshop-uxp/manifest.template.json', 'utf8')), { modelBase, release: figmaRelease });
+} catch (e) {
+  if (!(e instanceof PhotoshopManifestError)) throw e;
+  console.error(`build failed: ${e.message}`);
+  process.exit(1);
+}
+await build({
+  entryPoints: ['photoshop-uxp/src/main.ts'],
+  outfile: 'photoshop-uxp/dist/main.js',
+  bundle: true,
+  platform: 'neutral',
+  format: 'iife',
+  target: 'es2020',
+  external: ['photoshop', 'uxp'],
+  define: {
+    __MODEL_BASE__: JSON.stringify(modelBase),
+    __ORT_WASM__: JSON.stringify({ file: ort.file, bytes: ort.bytes, sha256: ort.sha256 }),
+    __PLUGIN_VERSION__: JSON.stringify(photoshopManifest.version),
+  },
+  logLevel: 'warning',
+});
+await mkdir('photoshop-uxp/dist/webview', { recursive: true });
+await writeFile('photoshop-uxp/dist/index.html', await readFile('photoshop-uxp/index.html'));
+await writeFile('photoshop-uxp/dist/webview/frame.html', await readFile('packages/frame/dist/frame.html'));
+await writeFile('photoshop-uxp/dist/manifest.json', `${JSON.stringify(photoshopManifest, null, 2)}\n`);
+console.log(`built photoshop-uxp/dist (main.js, index.html, webview/frame.html, manifest.json; network.domains ${photoshopManifest.requiredPermissions.network.domains.join(', ')}${figmaRelease ? '; release' : ''})`);

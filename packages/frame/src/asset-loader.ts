@@ -20,9 +20,14 @@ declare const __ORT_WASM__: { readonly file: string; readonly bytes: number; rea
 
 const ORT_WASM = __ORT_WASM__;
 
+/** A base like './' (the protocol allows only './'-relative paths): the files lie next to the page (Photoshop: plugin-data:). */
+const isPageRelative = (base: string): boolean => base.startsWith('./');
+
 function normaliseBaseUrl(base: string): string {
   let url: URL;
   try {
+    // A page-relative base resolves against the page, whatever its scheme (UXP converts plugin-data: to a URL of its own).
+    if (isPageRelative(base)) return new URL(base, globalThis.location?.href).href;
     url = new URL(base);
   } catch {
     throw new CoreError('invalid_argument', `The model base URL "${base}" is not an absolute URL.`);
@@ -49,6 +54,8 @@ export interface LoadOptions {
 
 export class AssetLoader {
   readonly baseUrl: string;
+  /** The files are local, next to the page: no copy is kept in the frame's storage and no helper frame is asked. */
+  private readonly local: boolean;
   private helper: Promise<CacheHelper | null> | null = null;
   /** null until the helper is first needed; false once it failed (not asked again by this loader). */
   private helperOk: boolean | null = null;
@@ -64,6 +71,7 @@ export class AssetLoader {
     private readonly connectHelper: ConnectHelper | null = defaultConnectHelper(),
   ) {
     this.baseUrl = normaliseBaseUrl(baseUrl);
+    this.local = isPageRelative(baseUrl);
   }
 
   get cacheKind(): CacheKind {
@@ -106,6 +114,7 @@ export class AssetLoader {
   /** Verified bytes of one asset and where they came from. */
   async load(asset: ExpectedAsset, options: LoadOptions = {}): Promise<{ bytes: Uint8Array; source: AssetSource }> {
     this.assertOpen();
+    if (this.local) return { bytes: await fetchVerified(asset, { signal: options.signal, onProgress: options.onProgress, fetchImpl: this.fetchImpl }), source: 'network' };
     const cached = await this.fromCache(asset);
     if (cached) {
       options.onProgress?.({ loadedBytes: asset.bytes, totalBytes: asset.bytes });

@@ -74,8 +74,11 @@ const modelId: Check<string> = (v, what) => {
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) fail(`${what} must be a model id (a-z, 0-9, . _ -)`);
   return id;
 };
+/** A base next to the frame's own page ('./', './assets/'): Photoshop's page in plugin-data: reads the model beside it. */
+const PAGE_RELATIVE_BASE = /^\.\/(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/;
 const modelBaseUrl: Check<string> = (v, what) => {
   const url = str(v, what, LIMITS.maxUrlLength);
+  if (PAGE_RELATIVE_BASE.test(url)) return url;
   let protocol = '';
   try {
     protocol = new URL(url).protocol;
