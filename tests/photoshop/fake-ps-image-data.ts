@@ -21,8 +21,11 @@ export class ImageDataRegistry {
   }
 }
 
+/** By the built-in tag, not `instanceof`: the plugin runs in happy-dom's window, another realm. */
 function depthOfArray(a: unknown): Depth | null {
-  return a instanceof Uint8Array ? 8 : a instanceof Uint16Array ? 16 : a instanceof Float32Array ? 32 : null;
+  if (!ArrayBuffer.isView(a)) return null;
+  const tag = Object.prototype.toString.call(a);
+  return tag === '[object Uint8Array]' ? 8 : tag === '[object Uint16Array]' ? 16 : tag === '[object Float32Array]' ? 32 : null;
 }
 
 /** Unit floats → the typed array of a component size (16-bit in Photoshop's reduced range). */

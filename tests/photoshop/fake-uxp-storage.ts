@@ -64,9 +64,10 @@ export class FakeFile extends FakeEntry {
   async write(data: string | ArrayBuffer, options: { format?: symbol; append?: boolean } = {}): Promise<number> {
     this.writable('write');
     const binary = options.format === formats.binary;
-    if (binary && !(data instanceof ArrayBuffer)) throw new TypeError(`write: formats.binary takes an ArrayBuffer (got ${Object.prototype.toString.call(data)})`);
+    // By the built-in tag, not `instanceof`: the plugin runs in happy-dom's window, another realm.
+    if (binary && Object.prototype.toString.call(data) !== '[object ArrayBuffer]') throw new TypeError(`write: formats.binary takes an ArrayBuffer (got ${Object.prototype.toString.call(data)})`);
     if (!binary && typeof data !== 'string') throw new TypeError('write: formats.utf8 (the default) takes a string');
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data as ArrayBuffer);
     await (options.append ? appendFile : writeFile)(this.nativePath, buf);
     return buf.byteLength;
   }
