@@ -199,6 +199,18 @@ describe('FrameServer with a fake engine', () => {
     expect(raw.png).toBeUndefined();
   });
 
+  it('replies to refine: false with the network alpha at the model size, unrefined', async () => {
+    const s = await setup();
+    const image = testImage(40, 30);
+    const value = await s.client.request('remove', { image, refine: false });
+    expect(value.timings.refine).toBe(0);
+    const engine = s.engines[0]!;
+    const { lowRes } = await (await engine.ensure()).remover.predict(image);
+    expect(value.matte).toMatchObject({ width: lowRes.width, height: lowRes.height });
+    expect([...value.matte!.data]).toEqual(Array.from(lowRes.data, (v) => Math.round(v * 255)));
+    expect(lowRes.width === 40 && lowRes.height === 30).toBe(false);
+  });
+
   it('keeps the requested output when fixedOutput is set, whatever the review returns', async () => {
     const jobs: ReviewJob[] = [];
     // A review UI that always answers 'mask' (what a user choice could do without fixedOutput).

@@ -166,6 +166,11 @@ describe('host messages: rejected with a reason', () => {
     ['string interactive', remove({ interactive: 'yes' }), /interactive/],
     ['long label', remove({ label: 'x'.repeat(LIMITS.maxLabelLength + 1) }), /label/],
     ['numeric png', remove({ png: 1 }), /png/],
+    ['string refine', remove({ refine: 'no' }), /refine/],
+    ['refine: false with png', remove({ refine: false, png: true }), /network alpha only/],
+    ['refine: false with a cut-out', remove({ refine: false, output: 'cutout' }), /network alpha only/],
+    ['refine: false with hints', remove({ refine: false, hints: gray(2, 2) }), /network alpha only/],
+    ['refine: false, interactive', remove({ refine: false, interactive: true }), /network alpha only/],
     ['fractional maxOutputSide', remove({ maxOutputSide: 10.5 }), /maxOutputSide/],
     ['javascript: URL', req('configure', { modelBaseUrl: 'javascript:alert(1)' }), /http/],
     ['file: URL', req('configure', { modelBaseUrl: 'file:///etc/' }), /http/],
@@ -321,6 +326,7 @@ describe('panel, diagnostics, commands and png-only replies', () => {
     expect(host(req('panel', panel))).toEqual(req('panel', { status: '2 images selected', commands: [{ id: 'remove', label: 'Remove background', enabled: true }] }));
     expect(host(req('diagnostics', { junk: 1 }))).toEqual({ v: 1, kind: 'request', id: 'a1', method: 'diagnostics' });
     expect(host(remove({ interactive: true, fixedOutput: true }))).toMatchObject({ payload: { interactive: true, fixedOutput: true } });
+    expect(host(remove({ refine: false }))).toMatchObject({ payload: { refine: false } });
     expect(host(req('configure', { inference: 'main-thread' }))).toEqual(req('configure', { inference: 'main-thread' }));
     expect(frame({ v: 1, kind: 'command', command: 'remove', junk: 1 })).toEqual({ v: 1, kind: 'command', command: 'remove' });
     expect(frame(result('diagnostics', { ...diagnostics, junk: 1 }))).toEqual(result('diagnostics', diagnostics));

@@ -146,7 +146,7 @@ export class PanelController {
       port: { ...port, progress: (p) => v.progress(p.fraction, `${p.stage} ${p.name}`) },
       targets: collected.targets,
       skipped: collected.skipped,
-      request: { output: 'mask' },
+      request: { output: 'mask', refine: false },
       signal,
     });
     if (outcome.status === 'closed') return 'The panel was closed: nothing was changed.';

@@ -1,8 +1,9 @@
 /**
  * The Photoshop side of the host kit's batch runner (HostPort). read: the layer at model size
- * (getPixels targetSize) — only that crosses the bridge. stage: the full-resolution refine in the panel
- * with the core's matting (the frame's model-size matte is the low-resolution alpha; the layer's own
- * pixels guide it), plus the cut-out's pixels for a masked layer. write: every change in one history
+ * (getPixels targetSize) — only that crosses the bridge. The page answers with the network's own
+ * alpha (`refine: false`), so the matte is refined once, here, at full resolution with the core's matting
+ * (the layer's own pixels guide it): the same as the core's pipeline on the layer, whatever its size.
+ * stage: that refine, plus the cut-out's pixels for a masked layer. write: every change in one history
  * state (write-run.ts). Reads are short modal scopes; nothing is changed before write.
  */
 import { decontaminate, type EdgeControls } from '@cutout/core';

@@ -6,14 +6,13 @@
  * and the ORT runtime with the panel's `fetch` (here Node's, against the harness's model host) into the
  * fake plugin-data folder, copies the page there, and the page is served FROM that folder, so its
  * relative model read ('./models/…', './ort/…') exercises the plugin-data layout. The written mask must
- * match the Node core's pipeline on the same image, refined again as the panel does (see beforeAll).
+ * match the Node core's matte on the same image within 1/255.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alphaToBytes, type RgbaImage } from '@cutout/core';
-import { createMattingRefiner } from '@cutout/core/matting';
 import { createNodeRemover } from '@cutout/core-node';
 import { CHROMIUM, loadRgba, openWebviewPage, startHarness, type Harness, type WebviewPage } from '@cutout/tools-browser';
 import { FakePhotoshop, FakeUxp, FakeWebviewBridge, loadBuiltPlugin } from '../photoshop/index.js';
@@ -47,8 +46,6 @@ describe.skipIf(!RUN)('Photoshop plugin end to end (built main.js + built webvie
   let photo: RgbaImage;
   /** The Node core's default pipeline (isnet-int8, the same weights as the page's isnet-int8-web). */
   let coreMatte: Uint8Array;
-  /** The same, refined again at full resolution as the panel does. */
-  let pluginMatte: Uint8Array;
 
   beforeAll(async () => {
     // The page is served from the fake plugin-data: folders, which live under this one (FakeUxp's data dir is made per test).
@@ -63,11 +60,8 @@ describe.skipIf(!RUN)('Photoshop plugin end to end (built main.js + built webvie
     await writeFile(join(distCopy, 'index.html'), await readFile(join(DIST, 'index.html')));
     photo = await loadRgba(join(SAMPLES_DIR, 'astronaut.png'));
     // The sample is 512², under the plugin's 1024 long side, so the panel sends the layer at its own
-    // size (no getPixels targetSize). The plugin's pipeline is NOT the core's default one: the frame
-    // answers `remove` with its refined matte (the core's default pipeline on the panel's input, as
-    // bytes), and the panel then refines that AGAIN at full resolution as the low-resolution alpha
-    // (photoshop-port.ts stage: createMattingRefiner({edge}).refine({lowRes: bytes/255, image})). The
-    // reference is computed the same way; the core's plain matte is compared too, for the record.
+    // size (no getPixels targetSize). The page answers with the network's alpha (refine: false) and the
+    // panel refines it once at full resolution: the core's default pipeline on the layer.
     expect(Math.max(photo.width, photo.height)).toBeLessThanOrEqual(1024);
     const remover = await createNodeRemover({ modelsDir: MODELS_DIR, modelId: 'isnet-int8' });
     try {
@@ -75,9 +69,6 @@ describe.skipIf(!RUN)('Photoshop plugin end to end (built main.js + built webvie
     } finally {
       await remover.dispose();
     }
-    const refiner = createMattingRefiner({ edge: { feather: 0, shift: 0, smooth: 0, hard: false } });
-    const lowRes = { width: photo.width, height: photo.height, data: Float32Array.from(coreMatte, (v) => v / 255) };
-    pluginMatte = alphaToBytes(await refiner.refine({ lowRes, image: photo }));
   }, 180_000);
 
   afterAll(async () => {
@@ -166,17 +157,13 @@ describe.skipIf(!RUN)('Photoshop plugin end to end (built main.js + built webvie
     return { max, mean: sum / mask.length };
   }
 
-  /** The written mask over the layer's rectangle vs the reference pipeline, within 1/255 (plus the 16-bit quantisation). */
+  /** The written mask over the layer's rectangle vs the core's matte, within 1/255 (plus the 16-bit quantisation). */
   function compare(mask: Float32Array, what: string): void {
-    const vsPlugin = diff(mask, pluginMatte);
     const vsCore = diff(mask, coreMatte);
-    console.log(
-      `${what}: written mask vs the panel's pipeline in Node: max |Δ| ${vsPlugin.max.toFixed(3)}/255, mean ${vsPlugin.mean.toFixed(4)}/255; ` +
-        `vs the core's plain matte: max ${vsCore.max.toFixed(3)}/255, mean ${vsCore.mean.toFixed(4)}/255`,
-    );
+    console.log(`${what}: written mask vs the core's matte in Node: max |Δ| ${vsCore.max.toFixed(3)}/255, mean ${vsCore.mean.toFixed(4)}/255`);
     // 16-bit masks hold v/32768, so a byte-exact matte is off by at most 255/65536 after rounding.
-    expect(vsPlugin.max).toBeLessThanOrEqual(1 + 255 / 65536 + 1e-6);
-    expect(vsPlugin.mean).toBeLessThan(0.05);
+    expect(vsCore.max).toBeLessThanOrEqual(1 + 255 / 65536 + 1e-6);
+    expect(vsCore.mean).toBeLessThan(0.05);
   }
 
   function commonChecks(run: Run): void {

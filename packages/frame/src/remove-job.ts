@@ -41,6 +41,12 @@ export async function runRemoveJob(ctx: RemoveJobContext, id: string, payload: R
   );
   store.set({ backend: session.backend, model: session.model, fallbackReason: session.fallbackReason ?? null });
   const remover = session.remover;
+  const origin = { backend: session.backend, model: session.model, ...(session.fallbackReason ? { fallbackReason: session.fallbackReason } : {}) };
+  if (payload.refine === false) {
+    // The host refines at full resolution itself: only the network's alpha crosses (validated: mask, no png, no hints).
+    const timings = { preprocess: preprocessMs, inference: inferenceMs, refine: 0, compose: 0 };
+    return { ...origin, output: 'mask', timings, matte: { width: lowRes.width, height: lowRes.height, data: alphaToBytes(lowRes) } };
+  }
   const refineProgress = (e: { stage: string; fraction: number }): void => {
     if (e.stage === 'refine' || e.stage === 'compose') progress(id, e.stage, e.fraction);
   };
@@ -68,12 +74,7 @@ export async function runRemoveJob(ctx: RemoveJobContext, id: string, payload: R
     hints = outcome.hints;
     store.set({ phase: 'working' });
   }
-  const base = {
-    output,
-    backend: session.backend,
-    model: session.model,
-    ...(session.fallbackReason ? { fallbackReason: session.fallbackReason } : {}),
-  };
+  const base = { ...origin, output };
   const timings = { preprocess: preprocessMs, inference: inferenceMs, refine: refined.timings.refine, compose: 0 };
   let cutout: RgbaImage | undefined;
   if (output === 'cutout') {

@@ -110,6 +110,12 @@ export interface RemovePayload {
   readonly fixedOutput?: boolean;
   /** Shown in the UI ("Rectangle 3", "2 of 5"). */
   readonly label?: string;
+  /**
+   * false: reply with the network's own alpha (`matte` at the model's output size, unrefined), for a host
+   * that refines at full resolution where the full pixels live (the Photoshop panel sends only a
+   * model-size copy over its bridge). Only with output 'mask', no png, no hints, not interactive.
+   */
+  readonly refine?: boolean;
 }
 
 /** A button the host offers in the frame's panel; the frame sends `command` with its id when clicked. */
@@ -204,7 +210,7 @@ export interface RemovePng {
 }
 
 export interface RemoveResult {
-  /** The full-resolution matte: only when png was not asked for. */
+  /** The full-resolution matte: only when png was not asked for (with refine: false, the network alpha at model size). */
   readonly matte?: WireGray;
   /** When png was asked for: the output as PNG, its size, and the hints in effect (for a later refine). */
   readonly png?: RemovePng;

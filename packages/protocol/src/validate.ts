@@ -123,6 +123,7 @@ const REMOVE: Fields<RemovePayload> = {
   interactive: opt(flag),
   fixedOutput: opt(flag),
   label: opt(text(LIMITS.maxLabelLength, 0)),
+  refine: opt(flag),
 };
 
 function removePayload(value: unknown, what: string): RemovePayload {
@@ -132,6 +133,9 @@ function removePayload(value: unknown, what: string): RemovePayload {
   const { hints, image } = out; // an encoded image's size is known only once the frame decodes it
   if (hints && image && (hints.width !== image.width || hints.height !== image.height)) {
     fail(`hints are ${hints.width}×${hints.height} but the image is ${image.width}×${image.height}; they must match`);
+  }
+  if (out.refine === false && (out.png === true || out.interactive === true || (out.output ?? 'mask') !== 'mask' || out.hints !== undefined || out.hintsEncoded !== undefined)) {
+    fail('refine: false returns the network alpha only: no png, output, hints or interactive with it');
   }
   return out;
 }
