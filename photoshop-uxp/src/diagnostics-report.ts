@@ -4,7 +4,7 @@
  * context, storage, WebGPU adapter) plus the model probe (did the relative read work, and where did
  * inference run); P3 and P4 from probes.ts.
  */
-import type { DiagnosticsResult, PreloadResult } from '@cutout/protocol';
+import type { DiagnosticsResult, ModelDelivery, PreloadResult } from '@cutout/protocol';
 import type { BridgeSample, MaskSample } from './probes.js';
 
 export interface ReportInput {
@@ -14,6 +14,9 @@ export interface ReportInput {
   readonly page: DiagnosticsResult | null;
   readonly pageError: string | null;
   readonly model: PreloadResult | null;
+  /** The way the page read the model (fetch beside it, script parts, over the bridge). */
+  readonly delivery: ModelDelivery | null;
+  /** Why the ways tried before it (or all of them) failed. */
   readonly modelError: string | null;
   readonly modelInstalled: boolean;
   readonly bridge: ReadonlyArray<BridgeSample>;
@@ -25,13 +28,24 @@ export interface ReportInput {
 const yes = (v: boolean): string => (v ? 'yes' : 'no');
 const mb = (bytes: number): string => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 
+const WAYS: Record<ModelDelivery, string> = { fetch: 'relative fetch', script: 'script parts + wasmBinary', host: 'bytes over the bridge' };
+
+function modelLine(i: ReportInput): string {
+  if (i.model && i.delivery) {
+    const loaded = `${WAYS[i.delivery]} works (${i.model.model}, ${mb(i.model.bytes)}, ${i.model.backend})`;
+    return i.modelError ? `${loaded}; failed before it: ${i.modelError}` : loaded;
+  }
+  if (i.modelError) return `FAILED every way (${i.modelError})`;
+  return i.modelInstalled ? 'not tried yet' : 'not tried (the model is not downloaded yet)';
+}
+
 function pageLines(i: ReportInput): string[] {
   const p = i.page;
   if (!p) return [`P1 page: did not answer (${i.pageError ?? 'not started'})`];
   return [
     `P1 origin: ${p.origin} (scheme ${p.scheme || 'unknown'})`,
     `P1 secure context: ${yes(p.secureContext)}; cross-origin isolated: ${yes(p.crossOriginIsolated)}`,
-    `P1 relative fetch of the model: ${i.model ? `works (${i.model.model}, ${mb(i.model.bytes)} from ${i.model.source})` : i.modelError ? `FAILED (${i.modelError})` : i.modelInstalled ? 'not tried yet' : 'not tried (the model is not downloaded yet)'}`,
+    `P1 model read by the page: ${modelLine(i)}`,
     `P1 workers: ${i.model ? (p.inference === 'worker' ? 'yes (inference runs in a worker)' : 'no (inference runs on the page thread)') : `not known before the model loads (asked for: ${p.inference})`}`,
     `P1 IndexedDB: ${yes(p.indexedDb)}; Cache Storage: ${yes(p.cacheStorage)}`,
     `P2 WebGPU adapter: ${p.webgpuAdapter ? `${p.webgpuAdapter}${p.shaderF16 ? ' (shader-f16)' : ''}` : 'none'}; backend in use: ${p.backend}`,

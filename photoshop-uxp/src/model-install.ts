@@ -9,6 +9,7 @@
 import { parseModelManifest } from '@cutout/core';
 import { downloadTo, type FetchLike } from './download.js';
 import { PluginError, messageOf } from './errors.js';
+import type { PageFiles } from './page-files.js';
 import { ensureFolder, findFile, type StorageApi, type UxpFolder } from './storage-types.js';
 
 /**
@@ -82,6 +83,21 @@ export async function isInstalled(storage: StorageApi, config: InstallConfig): P
   const files = [`models/${config.modelId}.json`, `models/${stamp.model.file}`, `ort/${stamp.ort.file}`];
   for (const f of files) if (!(await findFile(folder, f))) return false;
   return true;
+}
+
+/** The installed files beside the page, for the deliveries that do not fetch them (page-files.ts). */
+export async function installedFiles(storage: StorageApi, config: InstallConfig): Promise<PageFiles> {
+  const folder = await webviewFolder(storage);
+  const stamp = await readStamp(folder);
+  if (!stamp || !(await isInstalled(storage, config))) throw new PluginError('model_install', 'The model is not installed: run Remove Background to download it.');
+  const files = [];
+  for (const [dirName, name] of [['models', `${config.modelId}.json`], ['models', stamp.model.file], ['ort', stamp.ort.file]] as const) {
+    const dir = await ensureFolder(folder, dirName);
+    const file = await findFile(dir, name);
+    if (!file) throw new PluginError('model_install', `plugin-data:/webview/${dirName}/${name} is missing: run Remove Background to download it again.`);
+    files.push({ path: `${dirName}/${name}`, file, dir });
+  }
+  return { folder, files, key: `${stamp.model.sha256}:${stamp.ort.sha256}` };
 }
 
 /** Downloads (once) the model and the runtime next to the page; resolves when they are in place. */

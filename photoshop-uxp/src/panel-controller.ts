@@ -10,14 +10,14 @@ import type { DiagnosticsResult, FrameClient, RemoveResult } from '@cutout/proto
 import type { FetchLike } from './download.js';
 import { PluginError, isPluginError, messageOf } from './errors.js';
 import { createMaskStore, type MaskStore } from './mask-store.js';
-import { installModel, installPage, isInstalled, type InstallConfig } from './model-install.js';
+import { installModel, installPage, installedFiles, isInstalled, type InstallConfig } from './model-install.js';
 import type { PanelView } from './panel-view.js';
 import { createPhotoshopPort } from './photoshop-port.js';
 import { probeBridge, probeMasks } from './probes.js';
 import type { Ps } from './ps-api.js';
 import { hasUserMask } from './ps-read.js';
 import { refineEdges } from './refine-edges.js';
-import { loadModel, openPage, type PageSession } from './session.js';
+import { loadModel, openPage, type ModelSource, type PageSession } from './session.js';
 import type { StorageApi } from './storage-types.js';
 import { collectTargets } from './targets.js';
 import { diagnosticsReport } from './diagnostics-report.js';
@@ -113,8 +113,13 @@ export class PanelController {
     });
     const session = await this.page();
     v.progress(0, 'Loading the model');
-    await loadModel(session, (f) => v.progress(f, 'Loading the model'));
+    await loadModel(session, this.modelSource(), (f, what) => v.progress(f, what));
     return session;
+  }
+
+  private modelSource(): ModelSource {
+    const { storage, install } = this.d;
+    return { storage, files: () => installedFiles(storage, install) };
   }
 
   private async remove(signal: AbortSignal): Promise<string> {
@@ -197,7 +202,7 @@ export class PanelController {
     try {
       const session = await this.page();
       // A failed load is recorded in session.modelError, which the report prints.
-      if (installed && !session.model && !session.modelError) await loadModel(session).catch((e: unknown) => this.d.log(`model probe: ${messageOf(e)}`));
+      if (installed && !session.model && !session.modelError) await loadModel(session, this.modelSource()).catch((e: unknown) => this.d.log(`model probe: ${messageOf(e)}`));
       page = await session.client.request('diagnostics', undefined);
       v.progress(0.3, 'Diagnostics: bridge');
       bridge = await probeBridge(session.client);
@@ -207,7 +212,7 @@ export class PanelController {
     v.progress(0.6, 'Diagnostics: layer masks');
     const masks = await probeMasks(ps);
     const s = this.session;
-    v.report(diagnosticsReport({ ...this.d.about, pageUrl: this.pageUrl, page, pageError, model: s?.model ?? null, modelError: s?.modelError ?? null, modelInstalled: installed, bridge, lastRun: this.lastRun, masks }));
+    v.report(diagnosticsReport({ ...this.d.about, pageUrl: this.pageUrl, page, pageError, model: s?.model ?? null, delivery: s?.delivery ?? null, modelError: s?.modelError ?? null, modelInstalled: installed, bridge, lastRun: this.lastRun, masks }));
     return 'Diagnostics done: copy the report below and send it to us.';
   }
 

@@ -1,15 +1,17 @@
 /**
  * The inference page in the panel: a `<webview>` loaded from plugin-data: (the page and the model
- * files side by side, so the frame reads the model with a relative fetch: the notes' first choice),
- * the protocol client over the bridge, and the probe that decides whether that path works: `preload`
- * with a model base of './'. The notes' fallbacks (model as <script> chunk files plus wasmBinary;
- * streaming the bytes over the bridge) are not implemented in this version: when the relative read
- * fails, `loadModel` says so with the frame's own error, and Diagnostics carries it to us.
+ * files side by side), the protocol client over the bridge, and the probe that finds how the page can
+ * read the model, in the notes' order (photoshop-notes.md, "Design consequences" 2): (a) its own
+ * fetch of './models/…' beside it; (b) the same files as <script> parts (page-files.ts; the frame then
+ * hands the runtime to ORT as wasmBinary); (c) the panel sends the bytes over the bridge. The first
+ * that loads is kept for the panel session; Diagnostics reports which one it was and why the others failed.
  */
-import { createFrameClient, isFrameError, type FrameClient, type PreloadResult } from '@cutout/protocol';
+import { createFrameClient, isFrameError, MODEL_DELIVERIES, type FrameClient, type ModelDelivery, type PreloadResult } from '@cutout/protocol';
 import { createPanelEndpoint, type MessageSource, type WebviewLike } from './bridge.js';
 import { PluginError, messageOf } from './errors.js';
 import { PANEL_MODEL } from './model-install.js';
+import { sendFiles, writeScriptParts, type PageFiles } from './page-files.js';
+import type { StorageApi } from './storage-types.js';
 
 /** The page is ~1 MB of script parsed in the webview; the model loads later, with progress. */
 const READY_TIMEOUT_MS = 30_000;
@@ -19,7 +21,9 @@ export interface PageSession {
   readonly src: string;
   /** Set once `loadModel` succeeded: where the model bytes came from and on which backend. */
   model: PreloadResult | null;
-  /** Why reading the model by relative URL failed, when it did. */
+  /** The way the page read the model (set with `model`). */
+  delivery: ModelDelivery | null;
+  /** Why each way tried before (or instead of) the one that worked failed. */
   modelError: string | null;
   close(): void;
 }
@@ -52,25 +56,36 @@ export async function openPage(o: OpenOptions): Promise<PageSession> {
     const why = isFrameError(e, 'ready_timeout') ? `it did not start within ${READY_TIMEOUT_MS / 1000} s` : messageOf(e);
     throw new PluginError('page_failed', `The inference page (${o.src}) could not start: ${why}. Run Diagnostics and send us the report.`);
   }
-  return { client, src: o.src, model: null, modelError: null, close };
+  return { client, src: o.src, model: null, delivery: null, modelError: null, close };
 }
 
-/**
- * The probe (path a): the frame loads the model from './models/…' next to its page. On failure the
- * session records why, and the error names the fallbacks this version does not have.
- */
-export async function loadModel(session: PageSession, onProgress?: (fraction: number) => void): Promise<PreloadResult> {
+export interface ModelSource {
+  readonly storage: StorageApi;
+  /** The installed files (model-install.ts installedFiles), asked for only when fetch fails. */
+  readonly files: () => Promise<PageFiles>;
+}
+
+const WAY: Record<ModelDelivery, string> = { fetch: 'fetch beside the page', script: 'script parts', host: 'sent over the bridge' };
+
+/** Loads the model in the page the first way that works (see the header); the failures are kept for Diagnostics. */
+export async function loadModel(session: PageSession, source: ModelSource, onProgress?: (fraction: number, what: string) => void): Promise<PreloadResult> {
   if (session.model) return session.model;
-  try {
-    session.model = await session.client.request('preload', undefined, { onProgress: (p) => onProgress?.(p.fraction) });
-    session.modelError = null;
-    return session.model;
-  } catch (e) {
-    session.modelError = messageOf(e);
-    throw new PluginError(
-      'page_failed',
-      `The inference page could not read the model from plugin-data: (${session.modelError}). ` +
-        'The other ways (script chunks with wasmBinary; streaming over the bridge) are not in this version. Run Diagnostics and send us the report.',
-    );
+  const failures: string[] = [];
+  const progress = (f: number): void => onProgress?.(f, 'Loading the model');
+  for (const delivery of MODEL_DELIVERIES) {
+    try {
+      await session.client.request('configure', { modelDelivery: delivery });
+      if (delivery === 'script') await writeScriptParts(source.storage, await source.files(), (f) => onProgress?.(f, 'Preparing the model for this page (once)'));
+      if (delivery === 'host') await sendFiles(session.client, source.storage, await source.files(), (f) => onProgress?.(f, 'Sending the model to the page'));
+      session.model = await session.client.request('preload', undefined, { onProgress: (p) => progress(p.fraction) });
+      session.delivery = delivery;
+      session.modelError = failures.length ? failures.join('; ') : null;
+      return session.model;
+    } catch (e) {
+      if (isFrameError(e, 'cancelled')) throw e;
+      failures.push(`${WAY[delivery]}: ${messageOf(e)}`);
+    }
   }
+  session.modelError = failures.join('; ');
+  throw new PluginError('page_failed', `The inference page could not read the model in any of the three ways (${session.modelError}). Run Diagnostics and send us the report.`);
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alphaToBytes, type RgbaImage } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core-node';
-import { CHROMIUM, loadRgba, openWebviewPage, startHarness, type Harness, type WebviewPage } from '@cutout/tools-browser';
+import { CHROMIUM, loadRgba, openWebviewPage, startHarness, type Harness, type WebviewPage, type WebviewPageOptions } from '@cutout/tools-browser';
 import { FakePhotoshop, FakeUxp, FakeWebviewBridge, loadBuiltPlugin } from '../photoshop/index.js';
 import { HAVE_MODELS, MODELS_DIR, ROOT, SAMPLES_DIR } from '../helpers/paths.js';
 import { need } from '../helpers/require.js';
@@ -37,6 +37,8 @@ interface Run {
   readonly ms: number;
   readonly errors: unknown[];
   readonly dataFiles: string[];
+  /** Requests the page made that the test refused (see WebviewPageOptions.refuse). */
+  readonly refused: string[];
 }
 
 describe.skipIf(!RUN)('Photoshop plugin end to end (built main.js + built webview page in Chromium)', () => {
@@ -78,7 +80,7 @@ describe.skipIf(!RUN)('Photoshop plugin end to end (built main.js + built webvie
   });
 
   /** Loads the built panel on `ps`, connects its webview to the page in Chromium, clicks Remove Background and waits for the run to end. */
-  async function removeBackground(ps: FakePhotoshop, name: string): Promise<Run> {
+  async function removeBackground(ps: FakePhotoshop, name: string, refuse?: WebviewPageOptions['refuse']): Promise<Run> {
     const uxp = new FakeUxp({ pluginDir: DIST });
     // Serve this FakeUxp's plugin-data folder under /pd/<name>/ (a symlink keeps FakeUxp's own layout).
     await symlink(uxp.dirs.data, join(dataRoot, name));
@@ -119,7 +121,7 @@ describe.skipIf(!RUN)('Photoshop plugin end to end (built main.js + built webvie
         if (!opened && bridge.element) {
           const src = (bridge.element as unknown as { getAttribute(n: string): string | null }).getAttribute('src');
           expect(src).toBe('plugin-data:/webview/frame.html');
-          opened = openWebviewPage(h.browser, { url: `${h.baseUrl}pd/${name}/webview/frame.html` }).then((w) => {
+          opened = openWebviewPage(h.browser, { url: `${h.baseUrl}pd/${name}/webview/frame.html`, ...(refuse ? { refuse } : {}) }).then((w) => {
             webview = w;
             unsubscribe.push(w.onMessage((m) => bridge.page.postToPlugin(m)));
             for (const m of pending.splice(0)) void w.postToPage(m);
@@ -134,7 +136,7 @@ describe.skipIf(!RUN)('Photoshop plugin end to end (built main.js + built webvie
       const status = el('status').textContent ?? '';
       const dataFiles = (await readdir(join(uxp.dirs.data, 'webview'), { recursive: true })).map(String).sort();
       console.log(`${name}: "${status}" in ${(ms / 1000).toFixed(1)} s (fetched ${fetched.map((u) => u.slice(h.baseUrl.length)).join(', ')}; bridge ${bridge.bytes.toPage} chars to the page, ${bridge.bytes.toPlugin} back)`);
-      return { ps, bridge, status, ms, errors: [...plugin.errors], dataFiles };
+      return { ps, bridge, status, ms, errors: [...plugin.errors], dataFiles, refused: [...((webview as WebviewPage | null)?.refused ?? [])] };
     } finally {
       for (const u of unsubscribe) u();
       await plugin.panel.destroy().catch(() => undefined);
@@ -222,5 +224,39 @@ describe.skipIf(!RUN)('Photoshop plugin end to end (built main.js + built webvie
     const mask = ps.maskValues(doc, converted.id);
     expect(mask).not.toBeNull();
     compare(mask!, '16-bit, Background');
+  }, 300_000);
+
+  // The notes' fallbacks (photoshop-notes.md, "Design consequences" 2), in a page that may not fetch its
+  // sibling files (as a WebView serving plugin-data: might not): the panel writes the files as script
+  // parts and the page loads those; where scripts are refused too, the panel sends the bytes over the bridge.
+  const LOCAL_FILES = /\/pd\/[^/]+\/webview\/(?:models|ort)\//;
+
+  async function fallbackRun(name: string, refuse: NonNullable<WebviewPageOptions['refuse']>): Promise<Run> {
+    const ps = new FakePhotoshop({});
+    const { doc, layer } = ps.setup.documentFromImage(photo, { depth: 8 });
+    ps.setup.selectLayers(doc, [layer]);
+    const before = ps.history(doc);
+    const run = await removeBackground(ps, name, refuse);
+    commonChecks(run);
+    expect(ps.history(doc)).toEqual([...before, 'Remove Background']);
+    compare(ps.maskValues(doc, layer.id, { left: 0, top: 0, right: photo.width, bottom: photo.height })!, name);
+    expect(run.refused.some((u) => u.endsWith('/models/isnet-int8-web.json'))).toBe(true);
+    return run;
+  }
+
+  it('fetch of the files beside the page refused: the page reads them as script parts (wasmBinary), the core matte', async () => {
+    const run = await fallbackRun('script-parts', { fetch: LOCAL_FILES });
+    expect(run.dataFiles).toEqual(expect.arrayContaining(['parts.json', 'models/isnet-int8-web.json.part-0.js', 'models/isnet-int8-web.onnx.part-0.js']));
+    expect(run.dataFiles.some((f) => f.startsWith('ort/') && f.endsWith('.wasm.part-0.js'))).toBe(true);
+    // Only the model input and the matte crossed the bridge, not the model.
+    expect(run.bridge.bytes.toPage).toBeLessThan(4_000_000);
+  }, 300_000);
+
+  it('fetch and scripts refused: the panel sends the model over the bridge in 4 MiB pieces, the core matte', async () => {
+    const run = await fallbackRun('over-the-bridge', { fetch: LOCAL_FILES, script: LOCAL_FILES });
+    expect(run.refused.some((u) => u.endsWith('.part-0.js'))).toBe(true);
+    // The model (45.7 MB) and the runtime crossed as base64 JSON.
+    expect(run.bridge.bytes.toPage).toBeGreaterThan(((45_000_000 + 10_000_000) * 4) / 3);
+    expect(run.bridge.rawTypedArraysSeen).toEqual([]);
   }, 300_000);
 });

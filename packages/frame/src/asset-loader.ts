@@ -11,6 +11,7 @@ import { CoreError, isCoreError, parseModelManifest, type ModelManifest } from '
 import type { AssetCache, CacheKind } from './asset-cache.js';
 import { defaultConnectHelper, type CacheHelper, type ConnectHelper } from './cache-helper-client.js';
 import { fetchVerified, sha256Hex, type ExpectedAsset, type FetchProgress } from './fetch-verified.js';
+import type { LocalFileReader } from './local-files.js';
 
 /** Where bytes came from; 'helper-frame' only when the helper had them stored (a helper download is 'network'). */
 export type AssetSource = 'network' | CacheKind | 'helper-frame';
@@ -69,6 +70,8 @@ export class AssetLoader {
     private readonly ortWasm: { readonly file: string; readonly bytes: number; readonly sha256: string } = ORT_WASM,
     /** How to reach the model host's cache helper; null: never (default outside a DOM page). */
     private readonly connectHelper: ConnectHelper | null = defaultConnectHelper(),
+    /** With a page-relative base: read the files this way instead of fetching them (local-files.ts). */
+    private readonly reader: LocalFileReader | null = null,
   ) {
     this.baseUrl = normaliseBaseUrl(baseUrl);
     this.local = isPageRelative(baseUrl);
@@ -84,6 +87,7 @@ export class AssetLoader {
   }
   async manifest(id: string, signal?: AbortSignal): Promise<ModelManifest> {
     const url = `${this.baseUrl}models/${encodeURIComponent(id)}.json`;
+    if (this.reader) return this.parseManifest(new TextDecoder().decode(await this.reader.read(url.slice(this.baseUrl.length), { signal })), url);
     let response: Response;
     try {
       response = await this.fetchImpl(url, { signal, mode: 'cors', credentials: 'omit', cache: 'no-cache' });
@@ -92,7 +96,10 @@ export class AssetLoader {
       throw new CoreError('model_fetch_failed', `Could not reach ${url} (${(e as Error).message}). Check the model base URL and your connection.`, { cause: e });
     }
     if (!response.ok) throw new CoreError('model_fetch_failed', `${url} answered HTTP ${response.status}.`);
-    const text = await response.text();
+    return this.parseManifest(await response.text(), url);
+  }
+
+  private parseManifest(text: string, url: string): ModelManifest {
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -114,6 +121,7 @@ export class AssetLoader {
   /** Verified bytes of one asset and where they came from. */
   async load(asset: ExpectedAsset, options: LoadOptions = {}): Promise<{ bytes: Uint8Array; source: AssetSource }> {
     this.assertOpen();
+    if (this.reader) return { bytes: await this.fromReader(this.reader, asset, options), source: 'network' };
     if (this.local) return { bytes: await fetchVerified(asset, { signal: options.signal, onProgress: options.onProgress, fetchImpl: this.fetchImpl }), source: 'network' };
     const cached = await this.fromCache(asset);
     if (cached) {
@@ -138,6 +146,7 @@ export class AssetLoader {
    */
   sessionCreated(model: ExpectedAsset): void {
     if (this.cache.kind === 'memory') void this.cache.delete(model.sha256);
+    for (const asset of [model, this.ortWasmAsset()]) if (asset.url.startsWith(this.baseUrl)) this.reader?.release(asset.url.slice(this.baseUrl.length));
     this.closeHelper();
   }
 
@@ -153,6 +162,14 @@ export class AssetLoader {
 
   private async verified(bytes: Uint8Array, asset: ExpectedAsset): Promise<boolean> {
     return bytes.length === asset.bytes && (await digestHex(bytes)) === asset.sha256;
+  }
+
+  /** A file beside the page, read the configured way and verified like a download. */
+  private async fromReader(reader: LocalFileReader, asset: ExpectedAsset, options: LoadOptions): Promise<Uint8Array> {
+    if (!asset.url.startsWith(this.baseUrl)) throw new CoreError('model_fetch_failed', `${asset.url} is not beside the page.`);
+    const bytes = await reader.read(asset.url.slice(this.baseUrl.length), options);
+    if (await this.verified(bytes, asset)) return bytes;
+    throw new CoreError('model_integrity', `${asset.url} is not the expected file (${bytes.length} bytes; ${asset.bytes} expected, or a different sha256): reinstall the model.`);
   }
 
   private async fromCache(asset: ExpectedAsset): Promise<Uint8Array | null> {

@@ -2,13 +2,14 @@
  * The frame side of the protocol: validates every incoming message, runs requests one at a time
  * (later ones queue, up to a bound; beyond it they are refused with 'busy'), maps core progress
  * and errors onto replies carrying the request id, and honours cancel for running and queued work.
- * `panel` and `diagnostics` are answered at once, never queued. What one remove does is in
+ * `panel`, `diagnostics` and `asset` (model file pieces the host sends) are answered at once, never queued. What one remove does is in
  * remove-job.ts; the engine comes from an injectable factory (engine-factory.ts).
  */
 import { CoreError, isCoreError } from '@cutout/core';
 import {
   isWireErrorCode,
   parseHostMessage,
+  type AssetPayload,
   type ConfigurePayload,
   type DiagnosticsResult,
   type FrameEndpoint,
@@ -24,6 +25,7 @@ import type { DetectedCapabilities } from './capabilities.js';
 import { collectDiagnostics } from './diagnostics.js';
 import { defaultCreateEngine, type CreateEngine, type EngineLike, type FrameConfig } from './engine-factory.js';
 import type { FrameState, Store } from './frame-state.js';
+import { HostFiles } from './local-files.js';
 import type { ReviewUi } from './review.js';
 import { runRemoveJob, type RemoveJobContext } from './remove-job.js';
 
@@ -56,6 +58,8 @@ export class FrameServer {
   private config: FrameConfig;
   private engine: EngineLike | null = null;
   private readonly cache: AssetCache;
+  /** Model files the host sent with `asset` (modelDelivery 'host'). */
+  private readonly hostFiles = new HostFiles();
   private readonly queue: Job[] = [];
   private running: Job | null = null;
   private unlisten: (() => void) | null = null;
@@ -137,6 +141,8 @@ export class FrameServer {
         return this.panel(message.id, message.payload);
       case 'diagnostics':
         return this.reply(message.id, { method: 'diagnostics', value: this.diagnostics() });
+      case 'asset':
+        return this.asset(message.id, message.payload);
       case 'preload':
       case 'remove':
         return this.enqueue({ request: message, controller: new AbortController() });
@@ -164,6 +170,7 @@ export class FrameServer {
       ...(payload.model !== undefined ? { model: payload.model } : {}),
       ...(payload.inputSize !== undefined ? { inputSize: payload.inputSize } : {}),
       ...(payload.inference !== undefined ? { inference: payload.inference } : {}),
+      ...(payload.modelDelivery !== undefined ? { modelDelivery: payload.modelDelivery } : {}),
     };
     const changed = JSON.stringify(next) !== JSON.stringify(this.config);
     this.config = next;
@@ -174,6 +181,17 @@ export class FrameServer {
       void old?.dispose();
     }
     this.reply(id, { method: 'configure', value: { ok: true } });
+  }
+
+  /** Not queued: pieces arrive before the preload that reads them. */
+  private asset(id: string, payload: AssetPayload): void {
+    try {
+      this.hostFiles.put(payload);
+    } catch (e) {
+      this.send({ v: 1, kind: 'error', id, code: 'bad_request', message: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    this.reply(id, { method: 'asset', value: { ok: true } });
   }
 
   /** Not queued: the panel shows the host's current selection even while a job runs. */
@@ -213,7 +231,7 @@ export class FrameServer {
 
   private engineFor(): EngineLike {
     if (this.engine) return this.engine;
-    this.engine = (this.options.createEngine ?? defaultCreateEngine)(this.config, this.options.caps, this.cache, this.log);
+    this.engine = (this.options.createEngine ?? defaultCreateEngine)(this.config, this.options.caps, this.cache, this.log, this.hostFiles);
     return this.engine;
   }
 

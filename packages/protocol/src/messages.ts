@@ -35,9 +35,23 @@ export type InferenceMode = (typeof INFERENCE_MODES)[number];
 /** Where the model bytes came from: the network, a storage of the frame, the model host's helper frame, or memory. */
 export const MODEL_SOURCES = ['network', 'cache-storage', 'indexeddb', 'helper-frame', 'memory'] as const;
 export type ModelSource = (typeof MODEL_SOURCES)[number];
+/**
+ * How a page reads model files that lie next to it (a page-relative model base, './'): 'fetch' them
+ * (the default); load them as '<file>.part-<n>.js' scripts carrying base64 (where the page may load
+ * scripts but not fetch local files); or wait for the host to send them with `asset` requests
+ * (streamed over the host's bridge: the last resort). The Photoshop panel probes them in this order.
+ */
+export const MODEL_DELIVERIES = ['fetch', 'script', 'host'] as const;
+export type ModelDelivery = (typeof MODEL_DELIVERIES)[number];
+/**
+ * modelDelivery 'script': the file at <base><path> is split into `<path>.part-<index>.js` scripts, each
+ * one call `globalThis.__cutoutModelPart(path, index, count, totalBytes, base64)`, pieces in order.
+ */
+export const MODEL_PART_CALLBACK = '__cutoutModelPart';
+export const modelPartPath = (path: string, index: number): string => `${path}.part-${index}.js`;
 export const PROGRESS_STAGES = ['download', 'preprocess', 'inference', 'refine', 'compose', 'review'] as const;
 export type ProgressStage = (typeof PROGRESS_STAGES)[number];
-export const METHODS = ['hello', 'configure', 'preload', 'remove', 'panel', 'diagnostics'] as const;
+export const METHODS = ['hello', 'configure', 'preload', 'remove', 'panel', 'diagnostics', 'asset'] as const;
 export type RequestMethod = (typeof METHODS)[number];
 
 /** 8-bit RGBA pixels, row-major, width*height*4 bytes, straight (not premultiplied) alpha. */
@@ -74,6 +88,20 @@ export interface ConfigurePayload {
   readonly inputSize?: number;
   /** Where inference runs; default 'worker' where the page can start one. */
   readonly inference?: InferenceMode;
+  /** With a page-relative model base: how the page reads the files beside it (default 'fetch'). */
+  readonly modelDelivery?: ModelDelivery;
+}
+
+/**
+ * One piece of a model file the host sends (modelDelivery 'host'): `path` relative to the model base
+ * ('models/<file>', 'ort/<file>'), pieces in order from offset 0, each at most LIMITS.maxAssetChunkBytes.
+ * The frame verifies the whole file by size and sha256 when it reads it, as it does any download.
+ */
+export interface AssetPayload {
+  readonly path: string;
+  readonly offset: number;
+  readonly total: number;
+  readonly data: Uint8Array;
 }
 
 /** An encoded image file (PNG, JPEG, GIF, WebP), decoded by the frame: the Figma sandbox cannot decode. */
@@ -141,7 +169,8 @@ export type HostRequest =
   | Request<'preload', undefined>
   | Request<'remove', RemovePayload>
   | Request<'panel', PanelPayload>
-  | Request<'diagnostics', undefined>;
+  | Request<'diagnostics', undefined>
+  | Request<'asset', AssetPayload>;
 
 export type HostCancel = { readonly v: ProtocolVersion; readonly kind: 'cancel'; readonly id: string };
 
@@ -237,6 +266,7 @@ export interface ResultMap {
   readonly remove: RemoveResult;
   readonly panel: OkResult;
   readonly diagnostics: DiagnosticsResult;
+  readonly asset: OkResult;
 }
 
 export type ResultPayload = { [M in RequestMethod]: { readonly method: M; readonly value: ResultMap[M] } }[RequestMethod];
@@ -281,4 +311,7 @@ export const LIMITS = {
   maxStatusLength: 200,
   /** Longest diagnostics string (user agent, adapter description). */
   maxDiagnosticsText: 1000,
+  /** A model file sent with `asset`: at most this large in all, in pieces of at most maxAssetChunkBytes. */
+  maxAssetBytes: 512 * 1024 * 1024,
+  maxAssetChunkBytes: 4 * 1024 * 1024,
 } as const;

@@ -120,3 +120,8 @@ export function gray(value: unknown, what: string): WireGray {
 export function fileBytes(value: unknown, what: string): Uint8Array {
   return bytes(value, what, 8, LIMITS.maxEncodedBytes);
 }
+
+/** A piece of a model file sent by the host: 1 byte up to LIMITS.maxAssetChunkBytes. */
+export function assetBytes(value: unknown, what: string): Uint8Array {
+  return bytes(value, what, 1, LIMITS.maxAssetChunkBytes);
+}

@@ -20,12 +20,14 @@ import {
   INFERENCE_MODES,
   LIMITS,
   METHODS,
+  MODEL_DELIVERIES,
   MODEL_SOURCES,
   OUTPUT_KINDS,
   PROGRESS_STAGES,
   PROTOCOL_ERROR_CODES,
   THEMES,
   WEB_BACKENDS,
+  type AssetPayload,
   type Capabilities,
   type ConfigurePayload,
   type DiagnosticsResult,
@@ -43,7 +45,7 @@ import {
   type WireEdgeControls,
   type WireErrorCode,
 } from './messages.js';
-import { bool, fail, fileBytes, get, gray, int, isInvalid, num, obj, oneOf, rgba, size, str } from './validate-fields.js';
+import { assetBytes, bool, fail, fileBytes, get, gray, int, isInvalid, num, obj, oneOf, rgba, size, str } from './validate-fields.js';
 import { fields, opt, req, type Check, type Fields } from './table.js';
 
 export type Parsed<T> =
@@ -109,7 +111,27 @@ const CONFIGURE: Fields<ConfigurePayload> = {
   model: opt(modelId),
   inputSize: opt(inputSize),
   inference: opt(choice(INFERENCE_MODES)),
+  modelDelivery: opt(choice(MODEL_DELIVERIES)),
 };
+
+/** 'models/<file>' or 'ort/<file>': a file name under the model base, nothing that climbs out of it. */
+const ASSET_PATH = /^(?:models|ort)\/[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+const ASSET: Fields<AssetPayload> = {
+  path: req((v, what) => {
+    const path = str(v, what, 200);
+    if (!ASSET_PATH.test(path)) fail(`${what} must be models/<file> or ort/<file>`);
+    return path;
+  }),
+  offset: req(whole(0, LIMITS.maxAssetBytes)),
+  total: req(whole(1, LIMITS.maxAssetBytes)),
+  data: req((v, what) => assetBytes(v, what)),
+};
+
+function assetPayload(value: unknown, what: string): AssetPayload {
+  const out = fields(value, what, ASSET);
+  if (out.offset + out.data.length > out.total) fail(`the piece at ${out.offset} of ${out.data.length} bytes runs past the file's ${out.total} bytes`);
+  return out;
+}
 
 const REMOVE: Fields<RemovePayload> = {
   image: opt(rgba),
@@ -168,6 +190,7 @@ const PAYLOADS: { readonly [M in RequestMethod]: Check<PayloadOf<M>> } = {
   remove: removePayload,
   panel: (v, what) => fields(v, what, PANEL),
   diagnostics: none,
+  asset: assetPayload,
 };
 
 const CAPABILITIES: Fields<Capabilities> = {
@@ -251,6 +274,7 @@ const RESULTS: { readonly [M in RequestMethod]: Check<ResultMap[M]> } = {
   remove: removeResult,
   panel: ok,
   diagnostics: (v, what) => fields(v, what, DIAGNOSTICS),
+  asset: ok,
 };
 
 function checkVersion(o: Record<string, unknown>): void {

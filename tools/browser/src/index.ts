@@ -7,4 +7,4 @@ export { startHarness, fromBase64, CHROMIUM, BASE_FLAGS, type Harness, type Reco
 export { startModelServer, defaultOrtDir, DEFAULT_CACHE_HELPER, type ModelServer, type ModelServerRequestInfo } from './model-server.js';
 export { ROOT, PAGES_DIR, MODELS_DIR, SAMPLES_DIR, HAVE_MODELS } from './paths.js';
 export { loadRgba } from './images.js';
-export { openWebviewPage, type WebviewPage } from './webview-page.js';
+export { openWebviewPage, type WebviewPage, type WebviewPageOptions } from './webview-page.js';

@@ -16,6 +16,8 @@ export interface WebviewPage {
   onMessage(handler: (message: unknown) => void): () => void;
   /** JSON characters that crossed, per direction. */
   readonly bytes: { toPage: number; toPlugin: number };
+  /** URLs refused by `refuse`, in order. */
+  readonly refused: string[];
   close(): Promise<void>;
 }
 
@@ -23,6 +25,12 @@ export interface WebviewPageOptions {
   /** The page's URL on the harness server (http://127.0.0.1:…, a secure origin). */
   readonly url: string;
   readonly viewport?: { width: number; height: number };
+  /**
+   * Requests refused as a WebView might refuse them (the notes leave open whether a local page may
+   * fetch its sibling files): `fetch` refuses fetch/XHR requests whose URL matches, `script` refuses
+   * <script src> loads whose URL matches. Counted in `refused`.
+   */
+  readonly refuse?: { readonly fetch?: RegExp; readonly script?: RegExp };
 }
 
 const BINDING = '__cutoutUxpHostPost';
@@ -47,6 +55,19 @@ export async function openWebviewPage(browser: Browser, options: WebviewPageOpti
       configurable: false,
     });
   }, BINDING);
+  const refused: string[] = [];
+  const { fetch: refuseFetch, script: refuseScript } = options.refuse ?? {};
+  if (refuseFetch || refuseScript) {
+    await context.route('**/*', async (route) => {
+      const request = route.request();
+      const type = request.resourceType();
+      const url = request.url();
+      const refuse = ((type === 'fetch' || type === 'xhr') && refuseFetch?.test(url)) || (type === 'script' && refuseScript?.test(url));
+      if (!refuse) return route.continue();
+      refused.push(url);
+      return route.abort('accessdenied');
+    });
+  }
   const page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error' || process.env['CUTOUT_BROWSER_LOG']) console.log(`[webview ${m.type()}] ${m.text()}`);
@@ -55,6 +76,7 @@ export async function openWebviewPage(browser: Browser, options: WebviewPageOpti
   return {
     page,
     bytes,
+    refused,
     async postToPage(message) {
       const text = JSON.stringify(message);
       bytes.toPage += text.length;
