@@ -15,6 +15,8 @@ const MODEL_TESTS = [
   'tests/pipeline-samples.test.ts',
   'tests/script-args-spawn.test.ts', // no model, but a tsx process per case (seconds each)
   'tests/web-runtime-node.test.ts',
+  'tests/painted-refine.test.ts',
+  'tests/eval-refine-edges.test.ts',
 ];
 
 export default defineConfig({

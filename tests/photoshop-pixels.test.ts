@@ -1,10 +1,10 @@
 // Pure pixel logic of the Photoshop panel: depth conversions, layouts, the cut-out's samples, and the
 // Refine edges hints taken from the user's mask painting.
 import { describe, expect, it } from 'vitest';
+import { CHANGED, HINT_UNKNOWN, mergePainting, paintedHints } from '@cutout/core';
 import { bytesToDepth, samplesToBytes, samplesToUnit, unitToDepth } from '../photoshop-uxp/src/depth.js';
 import { cutoutSamples } from '../photoshop-uxp/src/cutout-pixels.js';
 import { cropPlane, placePlane, targetSizeFor, toRgba8 } from '../photoshop-uxp/src/pixels.js';
-import { CHANGED, HINT_UNKNOWN, mergePainting, paintedHints } from '../photoshop-uxp/src/refine-hints.js';
 
 describe('depth conversions (IM L60-66: 16-bit is 0..32768)', () => {
   it('writes a 0..1 plane at 8, 16 and 32 bits', () => {

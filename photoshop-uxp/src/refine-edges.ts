@@ -1,22 +1,22 @@
 /**
  * Refine edges: on a layer whose mask Remove Background wrote (a record in plugin-data:, mask-store.ts),
- * read the mask back (getLayerMask), take the user's strokes since (refine-hints.ts) as remove/keep
- * hints, re-solve the edge band with the core's hinted closed-form solve (createMattingRefiner with
- * hints: the band is extended around the strokes and the solve stays local to them), and write the
- * mask back as one history state, "Refine Edges". The model is not run again: the record keeps the
- * frame's model-size matte. A mask painted entirely black is refused with a message: nothing is written.
+ * read the mask back (getLayerMask), take the user's strokes since as remove/keep hints and re-solve
+ * the edge band from them (the core's refineFromPainting: the hinted closed-form solve, local to the
+ * strokes; painted greys kept; strokes exact), and write the mask back as one history state, "Refine
+ * Edges". Here: the placement, since the layer's pixels may be trimmed smaller than the mask's extent.
+ * The model is not run again: the record keeps the frame's model-size matte. A mask painted entirely
+ * black, or not painted at all, is refused with a message: nothing is written.
  */
-import { HINT_KEEP, HINT_REMOVE } from '@cutout/core';
-import { createMattingRefiner } from '@cutout/core/matting';
+import { applyHintsInPlace, mergePainting, paintedHints, refineFromPainting } from '@cutout/core';
 import { samplesToUnit } from './depth.js';
 import { PluginError } from './errors.js';
 import type { MaskRecord, MaskStore } from './mask-store.js';
 import { inModal, writeInModal } from './modal.js';
 import { cropPlane, placePlane } from './pixels.js';
-import { depthOf, findLayer, rectOf, sameRect, type Ps, type PsDocument } from './ps-api.js';
+import { depthOf, findLayer, rectHeight, rectOf, rectWidth, sameRect, type Ps, type PsDocument } from './ps-api.js';
 import { hasUserMask, readFullRgba, readLayerMask } from './ps-read.js';
 import { putMask } from './ps-write.js';
-import { bytesToUnit, mergePainting, paintedHints, unitToBytes } from './refine-hints.js';
+import { bytesToUnit, unitToBytes } from './refine-hints.js';
 
 export interface RefineOutcome {
   readonly message: string;
@@ -57,6 +57,7 @@ export async function refineEdges(o: RefineOptions): Promise<RefineOutcome> {
   // Outside what getLayerMask returned the mask is as written (NaN marks it, then the written value fills in).
   const placed = placePlane(samplesToUnit(mask.data), mask.bounds, extent, Number.NaN);
   for (let i = 0; i < placed.length; i++) if (Number.isNaN(placed[i])) placed[i] = (record.written[i] as number) / 255;
+  // Decided over the whole extent, before the layer is read.
   const painted = paintedHints(record.written, placed);
   if (painted.allBlack) throw refuse(`The mask of ${name} is painted entirely black, which hides the whole layer: nothing to refine. Undo the painting or run Remove Background again.`);
   if (painted.removed + painted.kept === 0) {
@@ -64,15 +65,22 @@ export async function refineEdges(o: RefineOptions): Promise<RefineOutcome> {
   }
   o.onProgress?.(0.1);
   const full = await inModal(ps, 'Read layer', () => readFullRgba(ps, doc.id, layerID, extent));
-  const hintsOnImage = cropPlane(Float32Array.from(painted.hints), extent, full.bounds);
-  const hints = { width: full.image.width, height: full.image.height, data: Uint8Array.from(hintsOnImage) };
+  // The solve covers the layer's pixels (full.bounds ⊆ extent: getPixels was asked for the extent).
+  const onImage = (plane: Float32Array): Float32Array => cropPlane(plane, extent, full.bounds);
   const lowRes = { width: record.lowRes.width, height: record.lowRes.height, data: bytesToUnit(record.lowRes.data) };
-  const refiner = createMattingRefiner({ edge: record.edge });
-  const solved = await refiner.refine({ lowRes, image: full.image, hints, signal: o.signal, onProgress: (f) => o.onProgress?.(0.1 + 0.8 * f) });
-  const result = mergePainting(placePlane(solved.data, full.bounds, extent, 0), record.written, placed);
-  // The strokes win exactly, over the whole extent (the solve applied them only where the layer has pixels).
-  for (let i = 0; i < result.length; i++) if (painted.hints[i] === HINT_REMOVE) result[i] = 0;
-  else if (painted.hints[i] === HINT_KEEP) result[i] = 1;
+  const refined = await refineFromPainting({
+    image: full.image,
+    lowRes,
+    written: Uint8Array.from(onImage(Float32Array.from(record.written))),
+    current: onImage(placed),
+    edge: record.edge,
+    signal: o.signal,
+    onProgress: (f) => o.onProgress?.(0.1 + 0.8 * f),
+  });
+  // Outside the layer's pixels there is no solve (0), but painted greys stay and the strokes win exactly there too.
+  const result = mergePainting(placePlane(refined.matte, full.bounds, extent, 0), record.written, placed);
+  const size = { width: rectWidth(extent), height: rectHeight(extent) };
+  applyHintsInPlace({ ...size, data: result }, { ...size, data: painted.hints });
   await writeInModal(ps, doc.id, 'Refine Edges', async (scope) => {
     scope.checkCancelled();
     if (!findLayer(doc, layerID)) throw refuse(`${name} was deleted during the refine.`);

@@ -13,6 +13,8 @@ export { clampUnit } from './clamp.js';
 export { composeCutout, subjectBounds, CROP_THRESHOLD, type ComposeOptions, type Rect, type Rgb } from './compose.js';
 export { BackgroundRemover, type CutoutOptions, type CutoutResult, type MatteResult, type RemoverOptions, type RunOptions } from './pipeline.js';
 export { parseColour } from './colour.js';
+// A host mask the user painted over: strokes as hints, the re-solve from them (Photoshop's Refine edges, Canva's brush).
+export { CHANGED, HINT_UNKNOWN, mergePainting, paintedHints, refineFromPainting, type PaintedHints, type PaintedRefineInput, type PaintedRefineResult } from './painted-refine.js';
 export { decontaminate, DECONTAMINATE_GRID_PIXELS, DECONTAMINATE_MAX_PIXELS, type DecontaminateOptions } from './decontaminate.js';
 // The matting pass's building blocks (solver, band codes, filters) are `@cutout/core/matting`;
 // the main entry carries only the one matting type a caller passes in (RunOptions.edge).

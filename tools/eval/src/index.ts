@@ -8,3 +8,5 @@ export * from './eval-scores.js';
 export * from './metrics.js';
 export * from './reference-runner.js';
 export * from './refiners.js';
+export * from './refine-edges-eval.js';
+export * from './simulated-strokes.js';
