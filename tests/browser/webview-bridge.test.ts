@@ -9,37 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { alphaToBytes } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core-node';
-import { createFrameClient, createWebviewEndpoint, type HostEndpoint, type HostMessage } from '@cutout/protocol';
+import { createFrameClient } from '@cutout/protocol';
 import { CHROMIUM, loadRgba, openWebviewPage, startHarness, type Harness, type WebviewPage } from '@cutout/tools-browser';
 import { HAVE_MODELS, MODELS_DIR, ROOT, SAMPLES_DIR } from '../helpers/paths.js';
 import { need } from '../helpers/require.js';
+import { panelEndpoint } from '../helpers/webview-endpoint.js';
 
 const FRAME = join(ROOT, 'packages', 'frame', 'dist', 'frame.html');
 const RUN = need({ models: HAVE_MODELS, chromium: CHROMIUM, built: [FRAME] });
-
-/** The panel side of the bridge: messages from the page arrive as `message` events with `data`. */
-function panelEndpoint(webview: WebviewPage, chunkChars: number): HostEndpoint {
-  const target = new EventTarget();
-  const endpoint = createWebviewEndpoint<HostMessage>(
-    {
-      send: (message) => void webview.postToPage(message),
-      target: target as unknown as Parameters<typeof createWebviewEndpoint>[0]['target'],
-    },
-    { chunkChars },
-  );
-  return {
-    send: (message) => endpoint.send(message),
-    // Subscribe to the page only once the client listens, so the frame's early `ready` is not lost.
-    listen(handler) {
-      const stop = endpoint.listen(handler);
-      const unsubscribe = webview.onMessage((data) => target.dispatchEvent(Object.assign(new Event('message'), { data })));
-      return () => {
-        unsubscribe();
-        stop();
-      };
-    },
-  };
-}
 
 describe.skipIf(!RUN)('the frame behind the Photoshop webview bridge (Chromium, WASM)', () => {
   let h: Harness;
