@@ -81,6 +81,16 @@ describe('frame engine backend choice', () => {
     expect(created).toEqual(['webgpu']);
     expect(out.lowRes.data[0]).toBeCloseTo(0.25);
   });
+  it('loads the int8 model on every backend, shader-f16 adapters included (the 88 MB fp16 file only when configured)', async () => {
+    for (const shaderF16 of [false, true]) {
+      for (const backend of ['auto', 'webgpu', 'wasm'] as const) {
+        const rt = fakeRuntime('ok');
+        const loader = new AssetLoader('https://models.example/', memoryCache(), () => undefined, fakeFetch, { file: 'x.wasm', bytes: BYTES.length, sha256: SHA });
+        const out = await new Engine({ ...caps, shaderF16 }, loader, { backend, createRuntime: rt.factory as never }).predict(image);
+        expect(out.session.model).toBe('isnet-int8-web');
+      }
+    }
+  });
   it('falls back to WASM when the WebGPU session cannot be created', async () => {
     const { out, created } = await run('no-session');
     expect(out.session.backend).toBe('wasm');
