@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultOrtDir, startModelServer, type ModelServer, type ModelServerRequestInfo } from '@cutout/tools-browser';
@@ -64,7 +65,8 @@ describe('model server', () => {
     await writeFile(join(pages, 'index.html'), '<!doctype html><title>t</title>');
     await writeFile(join(pages, 'css', 'a.css'), 'body{}');
     await writeFile(join(pages, 'a.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-    server = await startModelServer({ port: 0, modelsDir: dir, staticDirs: { '/pages/': pages }, onRequest: (r) => seen.push(r) });
+    // Plain bytes here (fetch accepts br): the brotli copies have their own suite below.
+    server = await startModelServer({ port: 0, modelsDir: dir, staticDirs: { '/pages/': pages }, onRequest: (r) => seen.push(r), encode: false });
   });
   afterAll(async () => {
     await server?.close();
@@ -283,8 +285,8 @@ describe('model server', () => {
     const range = await fetch(`${server.url}models/tiny.onnx`, { headers: { Range: 'bytes=0-9' } });
     await range.arrayBuffer();
     expect(seen).toEqual([
-      ...sent.map(([method, url, origin, status]) => ({ method, url, status, ...(origin ? { origin } : {}) })),
-      expect.objectContaining({ method: 'GET', url: '/models/tiny.onnx', status: 206 }),
+      ...sent.map(([method, url, origin, status]) => expect.objectContaining({ method, url, status, ...(origin ? { origin } : {}) })),
+      expect.objectContaining({ method: 'GET', url: '/models/tiny.onnx', status: 206, length: 10 }),
     ]);
   });
 
@@ -334,5 +336,80 @@ describe('model server', () => {
     } finally {
       await rec.close();
     }
+  });
+});
+
+describe('model server: brotli copies of .wasm and .onnx', () => {
+  let dir: string;
+  let ort: string;
+  let server: ModelServer;
+  // Compressible like the real files (repetitive structure), small enough to encode in milliseconds.
+  const model = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i % 97 < 50 ? i % 13 : 0)));
+  const wasm = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 31) % 7));
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cutout-models-br-'));
+    ort = await mkdtemp(join(tmpdir(), 'cutout-ort-br-'));
+    await writeFile(join(dir, 'big.onnx'), model);
+    await writeFile(join(dir, 'later.onnx'), model);
+    await writeFile(join(dir, 'big.json'), '{}');
+    await writeFile(join(ort, WASM), wasm);
+    server = await startModelServer({ port: 0, modelsDir: dir, ortDir: ort, encodeAtStart: [join(dir, 'big.onnx'), join(ort, WASM)], recordRequests: true });
+    await server.encodedReady;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+    await rm(ort, { recursive: true, force: true });
+  });
+
+  it('sends Content-Encoding: br with Vary and its own ETag to clients that accept it; the body decodes to the file', async () => {
+    for (const [path, bytes, type] of [['/models/big.onnx', model, 'application/octet-stream'], [`/ort/${WASM}`, wasm, 'application/wasm']] as const) {
+      const r = await raw(server.url, path, 'GET', { 'accept-encoding': 'gzip, deflate, br' });
+      expect(r.status).toBe(200);
+      expect(r.headers['content-encoding']).toBe('br');
+      expect(r.headers['vary']).toBe('Accept-Encoding');
+      expect(r.headers['content-type']).toBe(type);
+      expect(r.headers['cache-control']).toBe(IMMUTABLE);
+      expect(r.headers['etag']).toMatch(/-br"$/);
+      expect(Number(r.headers['content-length'])).toBe(r.body.length);
+      expect(r.body.length).toBeLessThan(bytes.length / 4);
+      expect(brotliDecompressSync(r.body).equals(bytes)).toBe(true);
+      // Bytes on the wire, as the server records them.
+      expect(server.requests.at(-1)).toMatchObject({ url: path, status: 200, length: r.body.length, encoding: 'br' });
+      const head = await raw(server.url, path, 'HEAD', { 'accept-encoding': 'br' });
+      expect(head.headers['content-encoding']).toBe('br');
+      expect(head.body.length).toBe(0);
+    }
+    // fetch decodes it: the bytes the frame verifies are the file's.
+    const fetched = new Uint8Array(await (await fetch(`${server.url}models/big.onnx`)).arrayBuffer());
+    expect(Buffer.from(fetched).equals(model)).toBe(true);
+  });
+
+  it('sends the plain file without br in Accept-Encoding (or br;q=0), and for Range requests', async () => {
+    for (const headers of [{}, { 'accept-encoding': 'gzip' }, { 'accept-encoding': 'br;q=0, gzip' }] as Array<Record<string, string>>) {
+      const r = await raw(server.url, '/models/big.onnx', 'GET', headers);
+      expect(r.headers['content-encoding']).toBeUndefined();
+      expect(r.headers['vary']).toBe('Accept-Encoding');
+      expect(r.body.equals(model)).toBe(true);
+    }
+    const range = await raw(server.url, '/models/big.onnx', 'GET', { 'accept-encoding': 'br', range: 'bytes=10-19' });
+    expect(range.status).toBe(206);
+    expect(range.headers['content-encoding']).toBeUndefined();
+    expect(range.body.equals(model.subarray(10, 20))).toBe(true);
+    const json = await raw(server.url, '/models/big.json', 'GET', { 'accept-encoding': 'br' });
+    expect(json.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('encodes a file first asked for in the background: plain at first, br once the copy is on disk', async () => {
+    const first = await raw(server.url, '/models/later.onnx', 'GET', { 'accept-encoding': 'br' });
+    expect(first.headers['content-encoding']).toBeUndefined();
+    expect(first.body.equals(model)).toBe(true);
+    let encoding: string | undefined;
+    for (const deadline = Date.now() + 20_000; encoding !== 'br' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 20));
+      encoding = (await raw(server.url, '/models/later.onnx', 'HEAD', { 'accept-encoding': 'br' })).headers['content-encoding'];
+    }
+    expect(encoding).toBe('br');
   });
 });

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page, type Request } from 'playwright-core';
-import { startModelServer } from './model-server.js';
+import { startModelServer, type ModelServer } from './model-server.js';
 import { MODELS_DIR, PAGES_DIR, ROOT } from './paths.js';
 import type { RgbaImage } from '@cutout/core';
 
@@ -29,6 +29,8 @@ export interface Harness {
   readonly workDir: string;
   readonly browser: Browser;
   readonly requests: RecordedRequest[];
+  /** The model host behind baseUrl (every request recorded, with its bytes on the wire). */
+  readonly modelHost: ModelServer;
   /** Writes an image under /work/<name>.rgba (+ .json) for the host page to load. */
   stage(name: string, image: RgbaImage): Promise<void>;
   open(mode: 'src' | 'srcdoc' | 'data', options?: { initScript?: string }): Promise<{ page: Page; frame: () => Frame; context: BrowserContext }>;
@@ -47,7 +49,10 @@ export async function startHarness(options: { webgpu?: boolean; extraStatic?: Re
       '/work/': workDir,
       ...(options.extraStatic ?? {}),
     },
+    recordRequests: true,
   });
+  // The default files' brotli copies exist before any page asks (made once per checkout: models/.encoded).
+  await server.encodedReady;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -57,6 +62,7 @@ export async function startHarness(options: { webgpu?: boolean; extraStatic?: Re
   const contexts: BrowserContext[] = [];
   return {
     baseUrl: server.url,
+    modelHost: server,
     workDir,
     browser,
     requests,

@@ -14,7 +14,7 @@
  *                         null-origin frames embed to keep the model between runs
  *   <prefix><path>        staticDirs[prefix]: any file below the directory
  */
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -23,12 +23,16 @@ import type { Readable } from 'node:stream';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
+import { EncodedCopies, acceptsBrotli } from './encoded-copies.js';
 
 export interface ModelServerRequestInfo {
   readonly method: string;
   readonly url: string;
   readonly origin?: string;
   readonly status: number;
+  /** The response's Content-Length (bytes on the wire: the encoded size when it is encoded). */
+  readonly length?: number;
+  readonly encoding?: string;
 }
 
 export interface ModelServerOptions {
@@ -49,6 +53,13 @@ export interface ModelServerOptions {
   readonly cacheHelper?: string | null;
   /** Keep every request in `ModelServer.requests` (tests count what reached the server). */
   readonly recordRequests?: boolean;
+  /**
+   * Send .wasm and .onnx with `Content-Encoding: br` to clients that accept it (whole-file GETs; a
+   * Range request gets the plain bytes). Default true. Copies: encoded-copies.ts.
+   */
+  readonly encode?: boolean;
+  /** Files to encode at start (encodedReady); default ORT's two .wasm builds and models/isnet-int8-web.onnx. */
+  readonly encodeAtStart?: readonly string[];
 }
 
 export interface ModelServer {
@@ -60,6 +71,8 @@ export interface ModelServer {
   readonly requests: readonly ModelServerRequestInfo[];
   /** GET requests whose path (query ignored) is `path`, e.g. '/models/isnet-fp32-web.onnx'. */
   countGets(path: string): number;
+  /** Resolves once the default files (ORT's .wasm builds, the frame's default model) have brotli copies. */
+  readonly encodedReady: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -178,6 +191,9 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
   if (cacheHelper !== null) mounts.push(mount({ prefix: '/cache-helper.html', dir: dirname(cacheHelper), file: cacheHelper, cache: () => 'no-cache' }));
   mounts.sort((a, b) => b.prefix.length - a.prefix.length); // most specific first
   const requests: ModelServerRequestInfo[] = [];
+  const copies = options.encode === false ? null : new EncodedCopies(join(options.modelsDir, '.encoded'));
+  const defaults = [join(options.modelsDir, 'isnet-int8-web.onnx'), ...(ortDir !== null ? [join(ortDir, ORT_PROBE), join(ortDir, 'ort-wasm-simd-threaded.wasm')] : [])];
+  const encodedReady = copies ? copies.warm(options.encodeAtStart ?? defaults) : Promise.resolve();
 
   const handle = async (req: IncomingMessage, res: ServerResponse, end: (status: number, headers: OutgoingHttpHeaders, body?: string | Buffer) => void): Promise<void> => {
     const method = req.method ?? 'GET';
@@ -192,13 +208,31 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new HttpError(404);
 
-    const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    const encodable = copies !== null && EncodedCopies.encodes(file);
+    const copy = encodable && req.headers.range === undefined && acceptsBrotli(req.headers['accept-encoding']) ? await copies.find(file, info) : null;
+    const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}${copy ? '-br' : ''}"`;
     const cache = mount.cache(file);
     if (etagMatches(req.headers['if-none-match'], etag)) return end(304, { ETag: etag, 'Cache-Control': cache, 'Last-Modified': info.mtime.toUTCString() });
     const ifRange = req.headers['if-range'];
     const range = ifRange === undefined || String(ifRange).trim() === etag ? parseRange(req.headers.range, info.size) : null;
     if (range === 'unsatisfiable') return end(416, { 'Content-Range': `bytes */${info.size}`, 'Cache-Control': 'no-store', 'Content-Length': '0' });
-    const headers: OutgoingHttpHeaders = { ETag: etag, 'Cache-Control': cache, 'Accept-Ranges': 'bytes', ...(TYPES[extname(file).toLowerCase()] ? { 'Content-Type': TYPES[extname(file).toLowerCase()] } : {}) };
+    const headers: OutgoingHttpHeaders = {
+      ETag: etag,
+      'Cache-Control': cache,
+      'Accept-Ranges': 'bytes',
+      ...(encodable ? { Vary: 'Accept-Encoding' } : {}),
+      ...(TYPES[extname(file).toLowerCase()] ? { 'Content-Type': TYPES[extname(file).toLowerCase()] } : {}),
+    };
+    if (copy) {
+      // The encoded representation: whole file only (a Range request never gets here).
+      const type = headers['Content-Type'] ?? (extname(file) === '.wasm' ? 'application/wasm' : 'application/octet-stream');
+      res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Encoding': copy.encoding, 'Content-Length': String(copy.size) });
+      if (method === 'HEAD') return void res.end();
+      const stream = createReadStream(copy.path);
+      stream.once('error', () => res.destroy());
+      res.once('close', () => stream.destroy());
+      return void stream.pipe(res);
+    }
     if (range?.end === 0) {
       // sirv reads `bytes=0-0` as the whole file (`parseInt(end) || size - 1`): the first byte is sent here.
       const fh = await open(file);
@@ -226,7 +260,13 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     // Reported once, when the status is decided: every response, ours or sirv's, goes through writeHead.
     const writeHead = res.writeHead.bind(res) as (status: number, headers?: OutgoingHttpHeaders) => ServerResponse;
     res.writeHead = ((status: number, headers?: OutgoingHttpHeaders) => {
-      const info = { method, url, ...(typeof origin === 'string' ? { origin } : {}), status };
+      const value = (name: string): string | undefined => {
+        const v = headers?.[name] ?? headers?.[name.toLowerCase()] ?? res.getHeader(name);
+        return v === undefined ? undefined : String(v);
+      };
+      const length = method === 'HEAD' ? undefined : value('Content-Length');
+      const encoding = value('Content-Encoding');
+      const info = { method, url, ...(typeof origin === 'string' ? { origin } : {}), status, ...(length !== undefined ? { length: Number(length) } : {}), ...(encoding ? { encoding } : {}) };
       if (options.recordRequests) requests.push(info);
       options.onRequest?.(info);
       return writeHead(status, headers);
@@ -269,6 +309,7 @@ export async function startModelServer(options: ModelServerOptions): Promise<Mod
     ortDir,
     requests,
     countGets: (path) => requests.filter((r) => r.method === 'GET' && r.url.replace(/[?#].*$/, '') === path).length,
+    encodedReady,
     close: () =>
       (closing ??= new Promise<void>((done) => {
         server.close(() => done());
