@@ -5,7 +5,8 @@
  * suspension is resumed (committed), and an exception leaves the scope unresumed, which Photoshop rolls
  * back (EAM L217-271: "committed on normal return, cancelled on exception"). Nothing here catches inside
  * the scope. After Esc, Photoshop APIs throw (EAM L99-160), which rolls back the same way; the context's
- * `onCancel` records it so the error reads "Cancelled".
+ * `onCancel` records it so the error reads "Cancelled". Esc during the write's last call is checked once
+ * more before the commit, so a cancelled write never commits.
  */
 import { PluginError, isModalCollision, modalBusyMessage } from './errors.js';
 import type { ExecutionContext, Ps } from './ps-api.js';
@@ -55,6 +56,8 @@ export async function writeInModal<T>(ps: Ps, documentID: number, historyName: s
           progress: (value, commandName) => ctx.reportProgress({ value: Math.min(1, Math.max(0, value)), ...(commandName ? { commandName } : {}) }),
         };
         const result = await body(scope);
+        // Esc after the last change still means "change nothing": raising here rolls the state back.
+        scope.checkCancelled();
         await ctx.hostControl.resumeHistory(suspension, true);
         return result;
       },

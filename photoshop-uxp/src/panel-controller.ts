@@ -3,7 +3,8 @@
  * confirm before an existing mask is replaced, the model installed once (model-install.ts), the page
  * opened (session.ts), then the host kit's batch runner with the Photoshop port. Refine edges and
  * Diagnostics as their own modules. Hiding or closing the panel mid-run aborts the run: the batch runner
- * then writes nothing (its isClosed/abort checks come before the one write).
+ * then writes nothing (its isClosed/abort checks come before the one write). Esc in any of the run's
+ * modal scopes, or another plugin holding the modal state, ends the whole batch (photoshopStops).
  */
 import { runBatch, summarise } from '@cutout/host-kit';
 import type { DiagnosticsResult, FrameClient, RemoveResult } from '@cutout/protocol';
@@ -14,12 +15,12 @@ import { installModel, installPage, installedFiles, isInstalled, type InstallCon
 import type { PanelView } from './panel-view.js';
 import { createPhotoshopPort } from './photoshop-port.js';
 import { probeBridge, probeMasks } from './probes.js';
-import type { Ps } from './ps-api.js';
+import { findDocument, type Ps } from './ps-api.js';
 import { hasUserMask } from './ps-read.js';
 import { refineEdges } from './refine-edges.js';
 import { loadModel, openPage, type ModelSource, type PageSession } from './session.js';
 import type { StorageApi } from './storage-types.js';
-import { collectTargets } from './targets.js';
+import { collectTargets, type Target } from './targets.js';
 import { diagnosticsReport } from './diagnostics-report.js';
 import type { MessageSource } from './bridge.js';
 import { unitToBytes } from './refine-hints.js';
@@ -33,6 +34,32 @@ export interface ControllerDeps {
   readonly install: InstallConfig;
   readonly about: { readonly plugin: string; readonly host: string };
   readonly log: (message: string) => void;
+}
+
+/**
+ * Photoshop's own stops end the whole batch: Esc in any of the run's modal scopes, or another plugin
+ * holding the modal state (EAM L71-160). The batch runner would skip only that layer and go on with
+ * (and write) the others; instead the first such error aborts the batch's signal and is raised after it.
+ */
+function photoshopStops(signal: AbortSignal) {
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  signal.addEventListener('abort', abort);
+  let stopped: PluginError | null = null;
+  const stopOn =
+    <A extends unknown[], R>(fn: (...args: A) => R | Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        if (isPluginError(e, 'cancelled') || isPluginError(e, 'modal_busy')) {
+          stopped ??= e;
+          stop.abort();
+        }
+        throw e;
+      }
+    };
+  return { signal: stop.signal, stopOn, stopped: () => stopped, done: () => signal.removeEventListener('abort', abort) };
 }
 
 const PHASE_WORDS = { page: 'Preparing', manifest: 'Downloading the model', model: 'Downloading the model', runtime: 'Downloading the runtime' } as const;
@@ -80,10 +107,12 @@ export class PanelController {
     v.busy(true);
     v.report(null);
     try {
-      const message = await work(run.signal);
-      if (!this.closed) v.status(message);
+      // Shown even when the panel was hidden meanwhile: it is what the user reads when it opens again.
+      v.status(await work(run.signal));
     } catch (e) {
-      if (!this.closed) v.status(isPluginError(e) ? e.message : `Something went wrong: ${messageOf(e)}`, !isPluginError(e, 'cancelled'));
+      // An exception wrote nothing (the write rolls back on one, EAM L217-271).
+      if (this.closed) v.status('The panel was closed: nothing was changed.');
+      else v.status(isPluginError(e) ? e.message : `Something went wrong: ${messageOf(e)}`, !isPluginError(e, 'cancelled'));
       this.d.log(`run failed: ${messageOf(e)}`);
     } finally {
       this.run = null;
@@ -137,10 +166,11 @@ export class PanelController {
       }
     }
     const session = await this.ready(signal);
+    const { signal: batchSignal, stopOn, stopped, done } = photoshopStops(signal);
     const port = createPhotoshopPort({
       ps,
       isClosed: () => this.closed,
-      signal,
+      signal: batchSignal,
       edge: opts.edge,
       decontaminate: opts.decontaminate,
       replaceMasks,
@@ -148,19 +178,22 @@ export class PanelController {
     });
     const outcome = await runBatch({
       client: this.timed(session.client),
-      port: { ...port, progress: (p) => v.progress(p.fraction, `${p.stage} ${p.name}`) },
+      port: { ...port, read: stopOn((t: Target) => port.read(t)), stage: stopOn((t: Target, r: RemoveResult) => port.stage(t, r)), progress: (p) => v.progress(p.fraction, `${p.stage} ${p.name}`) },
       targets: collected.targets,
       skipped: collected.skipped,
       request: { output: 'mask', refine: false },
-      signal,
-    });
+      signal: batchSignal,
+    }).finally(done);
+    const stop = stopped();
+    if (stop && outcome.status !== 'closed') throw stop;
     if (outcome.status === 'closed') return 'The panel was closed: nothing was changed.';
     if (outcome.status === 'cancelled') return 'Cancelled: nothing was changed.';
     if (outcome.status === 'failed') throw new Error(`Nothing was changed: ${outcome.error?.message ?? 'the inference page stopped answering'}`);
     const notes: string[] = [];
     for (const w of port.written) {
       if (w.target.output !== 'mask') continue;
-      const doc = ps.app.activeDocument;
+      // The written document's title, not the active one's: the user may have switched documents meanwhile.
+      const doc = findDocument(ps.app, w.target.documentID);
       await this.store
         .save({ documentID: w.target.documentID, layerID: w.layerID, documentTitle: doc?.title ?? '', extent: w.target.extent, edge: opts.edge, written: unitToBytes(w.staged.mask), lowRes: w.staged.lowRes })
         .catch((e: unknown) => notes.push(`Refine edges is not available for ${w.target.name} (${messageOf(e)})`));

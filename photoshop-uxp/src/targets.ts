@@ -28,13 +28,16 @@ export interface Target {
   readonly output: OutputChoice;
 }
 
+const SHAPE_OR_FILL = 'is a shape or fill layer, not pixels (rasterize it first: Layer ▸ Rasterize ▸ Layer)';
+
 const KIND_REASON: Record<string, string> = {
   group: 'is a group (select the pixel layers inside it)',
   text: 'is a text layer (rasterize it first: Layer ▸ Rasterize ▸ Type)',
   smartObject: 'is a smart object (rasterize it first: Layer ▸ Rasterize ▸ Smart Object)',
-  solidColor: 'is a fill layer, not pixels',
-  gradientFill: 'is a fill layer, not pixels',
-  pattern: 'is a fill layer, not pixels',
+  // A shape layer reads as a fill layer (with a vector mask): DT LayerKind has no "shape" kind (inference).
+  solidColor: SHAPE_OR_FILL,
+  gradientFill: SHAPE_OR_FILL,
+  pattern: SHAPE_OR_FILL,
   video: 'is a video layer',
   threeD: 'is a 3D layer',
 };
