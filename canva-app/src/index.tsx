@@ -1,3 +1,4 @@
+/** @jsxImportSource react */
 /**
  * The app's entry (canva-notes §11): the design-editor intent, registered as soon as the script
  * runs; `render()` branches on the surface: the object panel, or the brush overlay on the

@@ -56,7 +56,13 @@ export function createCanvaPort(options: CanvaPortOptions): HostPort<CanvaTarget
   return {
     name: (target) => target.name,
     async read(target) {
-      const bytes = await downloadImage(target.ref);
+      let bytes: Uint8Array;
+      try {
+        bytes = await downloadImage(target.ref);
+      } catch (e) {
+        // e.g. getTemporaryUrl's rate limit (20 calls / 10 s): Canva's code, in words the user can act on.
+        return skip(failure(e));
+      }
       const kind = sniffImage(bytes);
       if (kind === 'svg') return skip(t(strings.svg));
       if (kind === 'unknown' || kind === 'heic' || kind === 'tiff') return skip(t(strings.notRaster));
@@ -86,6 +92,7 @@ export function createCanvaPort(options: CanvaPortOptions): HostPort<CanvaTarget
       }
     },
     async write(items) {
+      if (items.length === 0) return []; // nothing was made: the draft is not touched
       if (options.isStale()) return items.map(({ target }) => ({ name: target.name, reason: t(strings.stale) }));
       const skipped: Skip[] = [];
       if (mode === 'add') {

@@ -7,8 +7,8 @@
  */
 import type { AlphaMatte, MatteResult, RgbaImage } from '@cutout/core';
 import { rasteriseStrokes, type Stroke } from '@cutout/frame/brush';
-import type { Engine } from '@cutout/frame/engine';
 import { decodeImage } from '@cutout/frame/image-codec';
+import type { EngineLike } from '@cutout/frame/server';
 import { downloadImage, uploadCutout, type ContentDraft, type SelectedImage } from '../canva/adapter.js';
 import { encodeForUpload, thumbnailFor } from '../image/encode-output.js';
 
@@ -22,7 +22,7 @@ export interface BrushSession {
   dispose(): Promise<void>;
 }
 
-export async function openBrushSession(engine: Engine, draft: ContentDraft<SelectedImage>, signal?: AbortSignal): Promise<BrushSession> {
+export async function openBrushSession(engine: EngineLike, draft: ContentDraft<SelectedImage>, signal?: AbortSignal): Promise<BrushSession> {
   const item = draft.contents[0];
   if (!item) throw new Error('No image is selected.');
   const original = item.ref;

@@ -1,16 +1,19 @@
+/** @jsxImportSource react */
 /**
  * The brush over the selected image (surface `selected_image_overlay`): the image is drawn at its
  * natural size, CSS-scaled to the overlay's box (canva-notes §6); pointer strokes in image pixels
  * go to the brush session. Mode and size come from the panel. On dispose, 'completed' saves and
- * 'aborted' (Discard, or a click outside) drops the strokes.
+ * 'aborted' (Discard, or a click outside) drops the strokes. Failures go to the panel, in words.
  */
 import { LoadingIndicator } from '@canva/app-ui-kit';
 import type { BrushMode } from '@cutout/frame/brush';
+import type { CreateEngine } from '@cutout/frame/server';
 import { useEffect, useRef, useState } from 'react';
 import { useIntl } from 'react-intl';
 import { broadcast, launchParams, onDispose, onMessage, watchImageSelection } from '../canva/adapter.js';
+import { describeFailure } from '../canva/errors.js';
 import { strings } from '../i18n/strings.js';
-import { createOverlayEngine, type RuntimeEnvironment } from '../runtime/engine.js';
+import { createCanvaEngine, createOverlayEngine, type RuntimeEnvironment } from '../runtime/engine.js';
 import { openBrushSession, previewPixels, type BrushSession } from './brush-session.js';
 import { parsePanelMessage, type OverlayToPanel } from './messages.js';
 
@@ -21,7 +24,7 @@ function initialBrush(): { mode: BrushMode; size: number } {
   return parsed ?? { mode: 'remove', size: 30 };
 }
 
-export function OverlayView({ env }: { readonly env: RuntimeEnvironment }): React.JSX.Element {
+export function OverlayView({ env, createEngine = createCanvaEngine }: { readonly env: RuntimeEnvironment; readonly createEngine?: CreateEngine }): React.JSX.Element {
   const intl = useIntl();
   const canvas = useRef<HTMLCanvasElement>(null);
   const session = useRef<BrushSession | null>(null);
@@ -38,12 +41,17 @@ export function OverlayView({ env }: { readonly env: RuntimeEnvironment }): Reac
     ctx.putImageData(new ImageData(previewPixels(s.image, s.matte()), s.image.width, s.image.height), 0, 0);
   };
 
+  const failure = (e: unknown): string => {
+    const f = describeFailure(e);
+    return intl.formatMessage(f.message, f.values);
+  };
+
   useEffect(() => {
     const off = onMessage((_sender, raw) => {
       const m = parsePanelMessage(raw);
       if (m) brush.current = { mode: m.mode, size: m.size };
     });
-    const engine = createOverlayEngine(env);
+    const engine = createOverlayEngine(env, createEngine);
     const controller = new AbortController();
     tell('loading');
     const stop = watchImageSelection((event) => {
@@ -57,13 +65,18 @@ export function OverlayView({ env }: { readonly env: RuntimeEnvironment }): Reac
           setReady(true);
           tell('ready');
         })
-        .catch((e: unknown) => tell('failed', e instanceof Error ? e.message : String(e)));
+        .catch((e: unknown) => {
+          if (!controller.signal.aborted) tell('failed', failure(e));
+        });
     });
     onDispose(async (reason) => {
       controller.abort();
       const s = session.current;
       try {
         if (reason === 'completed' && s) await s.save(intl.formatMessage(strings.cutoutName));
+      } catch (e) {
+        // Nothing was replaced; the overlay is going away, so the panel says why.
+        tell('failed', failure(e));
       } finally {
         await engine.dispose();
       }

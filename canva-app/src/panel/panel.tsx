@@ -1,6 +1,8 @@
+/** @jsxImportSource react */
 /** The object panel: Remove background (replace or add), progress, errors, and the brush's controls. */
 import { Alert, Button, FormField, Rows, SegmentedControl, Text } from '@canva/app-ui-kit';
 import type { BrushMode } from '@cutout/frame/brush';
+import type { CreateEngine } from '@cutout/frame/server';
 import { useEffect, useRef, useState } from 'react';
 import { useIntl } from 'react-intl';
 import { broadcast, onDispose, toast } from '../canva/adapter.js';
@@ -8,7 +10,7 @@ import { describeFailure, type Failure } from '../canva/errors.js';
 import type { WriteMode } from '../canva/canva-port.js';
 import { strings } from '../i18n/strings.js';
 import { MAX_BRUSH, MIN_BRUSH, type PanelToOverlay } from '../overlay/messages.js';
-import type { RuntimeEnvironment } from '../runtime/engine.js';
+import { createCanvaEngine, type RuntimeEnvironment } from '../runtime/engine.js';
 import { startRemover, type Remover } from '../runtime/remover.js';
 import { RefineControls } from './refine-controls.js';
 import { runRemoval } from './run-removal.js';
@@ -17,7 +19,7 @@ import { WorkingView, type Working } from './working-view.js';
 
 type Notice = { readonly tone: 'critical' | 'warn' | 'positive'; readonly text: string };
 
-export function Panel({ env }: { readonly env: RuntimeEnvironment }): React.JSX.Element {
+export function Panel({ env, createEngine = createCanvaEngine }: { readonly env: RuntimeEnvironment; readonly createEngine?: CreateEngine }): React.JSX.Element {
   const intl = useIntl();
   const t = (m: Parameters<typeof intl.formatMessage>[0], v?: Readonly<Record<string, string | number>>): string => intl.formatMessage(m, v);
   const { state: selection, latest } = useImageSelection();
@@ -30,11 +32,18 @@ export function Panel({ env }: { readonly env: RuntimeEnvironment }): React.JSX.
   const closed = useRef(false);
 
   useEffect(() => {
-    onDispose(async () => {
+    // Canva closing the panel (setOnDispose) and the view going away end a run the same way:
+    // nothing more is uploaded or written, and the model is released.
+    const close = async (): Promise<void> => {
       closed.current = true;
       run.current?.abort();
-      await remover.current?.dispose();
-    });
+      const r = remover.current;
+      remover.current = null;
+      await r?.dispose();
+    };
+    closed.current = false;
+    onDispose(close);
+    return () => void close();
   }, []);
   useEffect(() => broadcast({ type: 'cutout.brush', mode: brush.mode, size: brush.size } satisfies PanelToOverlay), [brush]);
 
@@ -49,7 +58,7 @@ export function Panel({ env }: { readonly env: RuntimeEnvironment }): React.JSX.
     const version = latest.current.version;
     try {
       const draft = await event.read();
-      remover.current ??= startRemover(env);
+      remover.current ??= startRemover(env, createEngine);
       const off = remover.current.store.subscribe((s) => {
         if (s.stage === 'download') setWorking((w) => w && { ...w, stage: 'download', loaded: s.loadedBytes, totalBytes: s.totalBytes });
       });

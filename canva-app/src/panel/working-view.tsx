@@ -1,3 +1,4 @@
+/** @jsxImportSource react */
 /** Progress: the model download with its size (first run only), then the model run, then saving. */
 import { Button, ProgressBar, Rows, Text } from '@canva/app-ui-kit';
 import { useIntl } from 'react-intl';

@@ -11,7 +11,7 @@ import { createAssetCache } from '@cutout/frame/asset-cache';
 import { AssetLoader } from '@cutout/frame/asset-loader';
 import { detectCapabilities, type DetectedCapabilities } from '@cutout/frame/capabilities';
 import { Engine } from '@cutout/frame/engine';
-import type { CreateEngine } from '@cutout/frame/server';
+import type { CreateEngine, EngineLike, FrameConfig } from '@cutout/frame/server';
 import { MODEL_BASE, MODEL_ID } from '../config.js';
 import { probeWebGpu, type WebGpuProbe } from './webgpu-probe.js';
 
@@ -19,7 +19,14 @@ type Logger = (message: string, detail?: unknown) => void;
 
 export const log: Logger = (message, detail) => console.info(`[cutout-canva] ${message}`, detail ?? '');
 
-/** WASM always: the WebGPU build's glue needs `new Function`, which the CSP refuses (webgpu-probe.ts). */
+/** The one configuration the panel's frame server and the overlay run: WASM, on this page's main thread. */
+export const CANVA_CONFIG: FrameConfig = { modelBaseUrl: MODEL_BASE, backend: 'wasm', model: MODEL_ID, inputSize: undefined, inference: 'main-thread' };
+
+/**
+ * WASM always: the WebGPU build's glue needs `new Function`, which the CSP refuses (webgpu-probe.ts).
+ * The views take the factory as a prop defaulting to this one (the frame server's own seam), so
+ * Node tests run them on a fake model session.
+ */
 export const createCanvaEngine: CreateEngine = (config, caps, cache, logger) =>
   new Engine(caps, new AssetLoader(config.modelBaseUrl ?? MODEL_BASE, cache, logger, (...args) => fetch(...args), undefined, null), {
     backend: 'wasm',
@@ -41,11 +48,6 @@ export async function detectEnvironment(): Promise<RuntimeEnvironment> {
 }
 
 /** An engine for the overlay (the brush needs the network alpha, which the frame server does not return). */
-export function createOverlayEngine(env: RuntimeEnvironment): Engine {
-  const cache = createAssetCache(env.caps);
-  return new Engine(env.caps, new AssetLoader(MODEL_BASE, cache, log, (...args) => fetch(...args), undefined, null), {
-    backend: 'wasm',
-    model: MODEL_ID,
-    inference: 'main-thread',
-  }, log);
+export function createOverlayEngine(env: RuntimeEnvironment, createEngine: CreateEngine = createCanvaEngine): EngineLike {
+  return createEngine(CANVA_CONFIG, env.caps, createAssetCache(env.caps), log);
 }

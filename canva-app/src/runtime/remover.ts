@@ -4,10 +4,9 @@
  * worker: Canva allows neither. The panel drives it with host-kit's `runBatch`.
  */
 import { INITIAL_STATE, Store, type FrameState } from '@cutout/frame/frame-state';
-import { FrameServer } from '@cutout/frame/server';
+import { FrameServer, type CreateEngine } from '@cutout/frame/server';
 import { createDirectPair, createFrameClient, type FrameClient } from '@cutout/protocol';
-import { MODEL_BASE, MODEL_ID } from '../config.js';
-import { createCanvaEngine, log, type RuntimeEnvironment } from './engine.js';
+import { CANVA_CONFIG, createCanvaEngine, log, type RuntimeEnvironment } from './engine.js';
 
 export interface Remover {
   readonly client: FrameClient;
@@ -16,16 +15,16 @@ export interface Remover {
   dispose(): Promise<void>;
 }
 
-export function startRemover(env: RuntimeEnvironment): Remover {
+export function startRemover(env: RuntimeEnvironment, createEngine: CreateEngine = createCanvaEngine): Remover {
   const [hostEnd, frameEnd] = createDirectPair(log);
   const store = new Store<FrameState>(INITIAL_STATE);
   const server = new FrameServer({
     endpoint: frameEnd,
     caps: env.caps,
-    config: { modelBaseUrl: MODEL_BASE, backend: 'wasm', model: MODEL_ID, inputSize: undefined, inference: 'main-thread' },
+    config: CANVA_CONFIG,
     store,
     log,
-    createEngine: createCanvaEngine,
+    createEngine,
   });
   const client = createFrameClient(hostEnd, { log, idPrefix: 'canva' });
   server.start();
