@@ -13,6 +13,10 @@ export const CORE_ERROR_CODES = [
   'model_integrity',
   // A model whose manifest asks for something this runtime does not implement (e.g. an unknown dequantization).
   'model_unsupported',
+  // A model file that does not fit how it is being registered (`cutout models add`): not loadable ONNX,
+  // an input other than one [1, 3, H, W] float32 of the declared size, an output other than one matte,
+  // or a test run whose matte is outside [0, 1] or constant (a wrong normalisation or activation).
+  'model_mismatch',
   'model_fetch_failed',
   'model_invalid_output',
   'runtime_unavailable',

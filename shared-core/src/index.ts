@@ -1,7 +1,8 @@
 /** Public surface of the core for hosts and the CLI; runtimes are @cutout/core-node / @cutout/core-web. */
 export { CoreError, isCoreError, throwIfAborted, type CoreErrorCode } from './errors.js';
 export { assertRgbaImage, alphaToBytes, MAX_PIXELS, type AlphaMatte, type RgbaImage } from './image.js';
-export { parseModelManifest, type ModelManifest, type ModelPrecision } from './model-manifest.js';
+export { parseModelManifest, OUTPUT_ACTIVATIONS, type ModelManifest, type ModelPrecision, type OutputActivation } from './model-manifest.js';
+export { applyOutputActivation, isAlphaValue } from './model-output.js';
 export type { InferenceRuntime, InferenceSession } from './runtime-port.js';
 export type { ProgressEvent, ProgressListener, StageTimings } from './progress.js';
 export { preprocess, type PreprocessOptions, type ResizeMode } from './preprocess.js';

@@ -13,6 +13,7 @@ import { applyHintsInPlace } from './hints.js';
 import { applyEdgeControls, createMattingRefiner, createYielder, type EdgeControls } from './matting/index.js';
 import { decontaminate } from './decontaminate.js';
 import type { InferenceSession } from './runtime-port.js';
+import { alphaFromOutput } from './model-output.js';
 
 export interface RemoverOptions {
   /** Network alpha → full-resolution matte; default: the matting refiner (guided filter, band solve around hints). */
@@ -73,7 +74,7 @@ export class BackgroundRemover {
     return this.session.backend;
   }
 
-  /** Network alpha at model resolution, validated (no NaN/Inf, values in [0, 1]). */
+  /** Network alpha at model resolution, after the manifest's output activation, validated (no NaN/Inf, values in [0, 1]). */
   async predict(image: RgbaImage, options: RunOptions = {}): Promise<{ lowRes: AlphaMatte; preprocessMs: number; inferenceMs: number }> {
     this.assertUsable();
     assertRgbaImage(image);
@@ -90,17 +91,8 @@ export class BackgroundRemover {
     throwIfAborted(signal);
     onProgress?.({ stage: 'inference', fraction: 1 });
     const t2 = this.now();
-    const [, , h, w] = manifest.output.shape;
-    if (output.length !== w * h) {
-      throw new CoreError('model_invalid_output', `Model output has ${output.length} values; expected ${w}×${h}.`);
-    }
-    for (let i = 0; i < output.length; i++) {
-      const v = output[i] as number;
-      if (!(v >= -1e-3 && v <= 1 + 1e-3)) {
-        throw new CoreError('model_invalid_output', `Model output value ${v} at index ${i} is outside [0, 1] (NaN/Inf or a wrong model).`);
-      }
-    }
-    return { lowRes: { width: w, height: h, data: output }, preprocessMs: t1 - t0, inferenceMs: t2 - t1 };
+    // The activation (if the manifest names one) and the [0, 1] check: model-output.ts.
+    return { lowRes: alphaFromOutput(output, manifest), preprocessMs: t1 - t0, inferenceMs: t2 - t1 };
   }
 
   async matte(image: RgbaImage, options: RunOptions = {}): Promise<MatteResult> {

@@ -24,6 +24,7 @@ export interface CliOptions {
 export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'version' };
 
 export const USAGE = `Usage: cutout <files or folders...> --out <dir> [options]
+       cutout models add|list|remove ...   your own ONNX models ("cutout models --help")
 
 Removes the background of each image locally and writes <dir>/<name>.png (RGBA, same size).
 
@@ -31,7 +32,8 @@ Options:
   -o, --out <dir>        output folder (created if missing; required)
       --alpha            write the 8-bit greyscale alpha matte instead of the cut-out
       --hints <dir>      trimap hints: <dir>/<name>.png, 0 = remove, 255 = keep, 128 = let the model decide
-      --model <id>       model id from models/index.json (default: isnet-fp32)
+      --model <id>       model id from models/index.json (default: isnet-fp32), also one added
+                         with "cutout models add" ("cutout models list" shows them)
       --models-dir <dir> folder with prepared models (default: the project's models/, or $CUTOUT_MODELS_DIR)
       --bg <colour>      put the subject on a solid colour (#rrggbb, #rgb, rgb(r,g,b), white, ...)
       --crop             crop the output to the subject

@@ -1,24 +1,21 @@
-/** `cutout` entry point: parse flags, load the model once, run the batch, print a summary, set the exit code. */
+/** `cutout` entry point: parse flags, load the model once, run the batch, print a summary, set the exit code; `cutout models …` goes to models-command.ts. */
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { bilinearRefiner } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core-node';
 import { parseCliArgs, USAGE } from './args.js';
 import { runBatch } from './batch.js';
 import { cliErrorCode } from './error-code.js';
 import { collectInputs } from './inputs.js';
+import { defaultModelsDir } from './models-dir.js';
+import { isModelsCommand, runModelsCommand } from './models-command.js';
 import { createReporter } from './progress-bar.js';
 
 const VERSION = '0.1.0';
 
-/** The project's models/ folder, found from this file (bundled to packages/cli/dist/main.js). */
-function defaultModelsDir(): string {
-  return process.env['CUTOUT_MODELS_DIR'] ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models');
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const err = process.stderr;
+  if (isModelsCommand(argv)) return runModelsCommand(argv.slice(1), process.stdout, err);
   let args;
   try {
     args = parseCliArgs(argv);

@@ -27,7 +27,10 @@ const WEB_MODELS = {
 
 export interface EngineOptions {
   readonly backend: BackendChoice;
-  /** Override the model id (e.g. 'isnet-fp32-web-dynamic' for reduced-size tests). */
+  /**
+   * Override the model id: any `<base>models/<id>.json` prepared for wasm or webgpu, e.g.
+   * 'isnet-fp32-web-dynamic' for reduced-size tests or a model added with `cutout models add`.
+   */
   readonly model?: string | undefined;
   /** Square input size for models with `dynamicSize` (multiples of 64); default the manifest's. */
   readonly inputSize?: number | undefined;
@@ -61,8 +64,28 @@ interface Attempt {
   readonly model: string;
 }
 
+/** The backends the frame runs models on (a manifest's `backends` may also say 'cpu', for onnxruntime-node). */
+const FRAME_BACKENDS: readonly string[] = ['wasm', 'webgpu'];
+
+/**
+ * Refuses, before any download, a model not prepared for this backend: `runtime_unavailable` (the
+ * next backend is tried) when it is prepared for the other one, `model_unsupported` when for
+ * neither (e.g. a model registered with `cutout models add` for cpu only).
+ */
+function assertBackend(manifest: ModelManifest, backend: WebBackend): void {
+  if (manifest.backends.includes(backend)) return;
+  if (manifest.backends.some((b) => FRAME_BACKENDS.includes(b))) throw new CoreError('runtime_unavailable', `Model ${manifest.id} is not prepared for ${backend}.`);
+  const fix = manifest.registered
+    ? `register it again with --backends ${[...new Set([...manifest.backends, ...FRAME_BACKENDS])].join(',')} ("cutout models remove ${manifest.id}", then "cutout models add … --backends …")`
+    : 'choose a model prepared for them (e.g. isnet-int8-web)';
+  throw new CoreError(
+    'model_unsupported',
+    `Model ${manifest.id} is prepared for ${manifest.backends.join(', ') || 'no backend'} only (its manifest's backends); the frame runs models on wasm or webgpu: ${fix}.`,
+  );
+}
+
 function withInputSize(manifest: ModelManifest, size: number | undefined): ModelManifest {
-  if (size === undefined || size === manifest.input.shape[2]) return manifest;
+  if (size === undefined || (size === manifest.input.shape[2] && size === manifest.input.shape[3])) return manifest;
   if (!manifest.dynamicSize) throw new CoreError('invalid_argument', `Model ${manifest.id} has a fixed input size; inputSize ${size} needs a dynamic-size model.`);
   if (!Number.isInteger(size) || size < 64 || size % 64 !== 0) throw new CoreError('invalid_argument', `inputSize must be a multiple of 64; got ${size}.`);
   return {
@@ -81,6 +104,8 @@ export class Engine {
   private runtimes: InferenceRuntimes | null = null;
   /** The last run's duration per backend, for the inference progress estimate. */
   private readonly inferenceMs = new Map<WebBackend, number>();
+  /** The loaded model's input size in pixels (its manifest, or inputSize), for the same estimate; 0 before a load. */
+  private inputPixels = 0;
 
   constructor(
     private readonly caps: Capabilities,
@@ -127,7 +152,10 @@ export class Engine {
   }
 
   private async open(attempt: Attempt, fallbackReason: string | undefined, signal?: AbortSignal, onProgress?: (p: LoadProgress) => void): Promise<ActiveSession> {
-    const manifest = withInputSize(await this.loader.manifest(attempt.model, signal), this.options.inputSize);
+    const loaded = await this.loader.manifest(attempt.model, signal);
+    assertBackend(loaded, attempt.backend);
+    const manifest = withInputSize(loaded, this.options.inputSize);
+    this.inputPixels = manifest.input.shape[2] * manifest.input.shape[3];
     const wasmAsset = this.loader.ortWasmAsset();
     const modelAsset = this.loader.modelAsset(manifest);
     const total = (this.wasmBinary ? 0 : wasmAsset.bytes) + modelAsset.bytes;
@@ -185,8 +213,7 @@ export class Engine {
     onStage?: ProgressListener,
   ): Promise<{ lowRes: AlphaMatte; session: ActiveSession; preprocessMs: number; inferenceMs: number }> {
     const session = await this.ensure(signal, onProgress);
-    const side = this.options.inputSize ?? 1024;
-    const expected = expectedInferenceMs(session.backend, side * side, this.inferenceMs.get(session.backend));
+    const expected = expectedInferenceMs(session.backend, this.inputPixels, this.inferenceMs.get(session.backend));
     const estimate = onStage ? withInferenceEstimate(onStage, expected) : undefined;
     try {
       const out = await session.remover.predict(image, { signal, onProgress: estimate?.listener });

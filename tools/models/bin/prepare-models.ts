@@ -6,6 +6,7 @@
  *   npm run models -- --measure    also run the variant comparisons and CPU timings (docs/models.md)
  *
  * Writes models/<id>.onnx, models/<id>.json (ModelManifest), models/index.json and models/.stamp.
+ * Models the user added with `cutout models add` (manifest `registered`) stay in the index and are never rebuilt.
  * The stamp holds the data package version and a hash of this script and its tools/models/src helpers;
  * when it matches and every manifest's file has the right size, nothing is rebuilt.
  * $CUTOUT_MODELS_DIR overrides the output folder.
@@ -66,14 +67,34 @@ function upToDate(version: string, scripts: string): boolean {
     if (stamp.dataVersion !== version || stamp.scripts !== scripts) return false;
     const index = JSON.parse(readFileSync(join(MODELS_DIR, 'index.json'), 'utf8')) as { default?: unknown; models?: unknown };
     if (!Array.isArray(index.models) || typeof index.default !== 'string' || !index.models.includes(index.default)) return false;
+    const built = Object.keys(stamp.models);
+    if (built.length === 0 || !built.every((id) => (index.models as unknown[]).includes(id))) return false;
     for (const id of index.models as unknown[]) {
       const path = join(MODELS_DIR, `${String(id)}.json`);
       const m = parseModelManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+      if (m.registered) continue; // the user's own (`cutout models add`): not ours to rebuild
       if (m.id !== id || stamp.models[m.id] !== m.bytes || statSync(join(MODELS_DIR, m.file)).size !== m.bytes) return false;
     }
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Ids in the current index added with `cutout models add` (manifest `registered`): a rebuild keeps them listed. */
+function registeredIds(): string[] {
+  try {
+    const index = JSON.parse(readFileSync(join(MODELS_DIR, 'index.json'), 'utf8')) as { models?: unknown };
+    return (Array.isArray(index.models) ? index.models : []).filter((id): id is string => {
+      try {
+        const path = join(MODELS_DIR, `${String(id)}.json`);
+        return typeof id === 'string' && parseModelManifest(JSON.parse(readFileSync(path, 'utf8')), path).registered === true;
+      } catch {
+        return false; // unreadable: left out of the rebuilt index (its files stay where they are)
+      }
+    });
+  } catch {
+    return []; // no index yet
   }
 }
 
@@ -119,7 +140,8 @@ async function build(version: string, scripts: string): Promise<void> {
     stamp.models[spec.id] = bytes.byteLength;
     console.log(`wrote ${rel(file)} (${(bytes.byteLength / 1e6).toFixed(1)} MB, sha256 ${sha256.slice(0, 12)}…) + ${spec.id}.json: ${notes.join('; ')}`);
   }
-  const index = { default: DEFAULT_MODEL, models: VARIANTS.map((v) => v.id) };
+  const ours = VARIANTS.map((v) => v.id);
+  const index = { default: DEFAULT_MODEL, models: [...ours, ...registeredIds().filter((id) => !ours.includes(id))] };
   writeAtomic(join(MODELS_DIR, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
   writeAtomic(STAMP, `${JSON.stringify(stamp, null, 2)}\n`);
   console.log(`wrote ${rel(join(MODELS_DIR, 'index.json'))} (default ${DEFAULT_MODEL}) and .stamp in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
