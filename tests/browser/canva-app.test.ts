@@ -85,7 +85,14 @@ describe.skipIf(!RUN)('Canva app (built app.js) under Canva CSP in Chromium', ()
 
   it('first run: downloads model and wasm from the HTTPS host, replaces the image with a faithful cut-out', async () => {
     const before = modelGets();
+    const from = host.server.requests.length;
     const run = await removeOnce();
+    // Bytes on the wire (issue 14's ≤ 50 MB): the model host's record of each response's length.
+    const big = host.server.requests.slice(from).filter((r) => r.method === 'GET' && /\.(onnx|wasm)$/.test(r.url));
+    const wire = big.reduce((sum, r) => sum + (r.length ?? 0), 0);
+    console.log(`Canva first run on the wire: ${big.map((r) => `${r.url} ${((r.length ?? 0) / 1e6).toFixed(1)} MB ${r.encoding ?? 'plain'}`).join(', ')}; ${(wire / 1e6).toFixed(1)} MB`);
+    expect(big.every((r) => r.encoding === 'br')).toBe(true);
+    expect(wire).toBeLessThanOrEqual(50_000_000);
     timings['first'] = run.ms;
     expect(run.record.violations, JSON.stringify(run.record.violations)).toEqual([]);
     expect(run.workers).toBe(0);

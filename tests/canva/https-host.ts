@@ -57,6 +57,7 @@ export async function startHttpsHost(workDir: string): Promise<HttpsHost> {
   const certPem = await readFile(cert, 'utf8');
   const spki = createHash('sha256').update(createPublicKey(certPem).export({ type: 'spki', format: 'der' })).digest('base64');
   const server = await startModelServer({ port: 0, modelsDir: MODELS_DIR, recordRequests: true, cacheHelper: null, staticDirs: { '/harness/': PAGES_DIR, '/canva/': workDir, '/work/': workDir } });
+  await server.encodedReady; // brotli copies of the model and the .wasm before the first request
   const upstream = new URL(server.url);
   let port = 0;
   const https = createServer({ key: await readFile(key), cert: certPem }, (req, res) => {
