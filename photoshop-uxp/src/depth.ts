@@ -11,11 +11,17 @@ export type Samples = Uint8Array | Uint16Array | Float32Array;
 /** The largest value of a component at a depth (16-bit: 32768, IM L60-66). */
 export const FULL: Record<Depth, number> = { 8: 255, 16: 32768, 32: 1 };
 
-/** A 0..1 plane as a one-component buffer at the document's depth. */
+/**
+ * A 0..1 plane as a one-component buffer at the document's depth. (Plain loops here and below:
+ * `TypedArray.from(x, fn)` goes through the iterator protocol and takes seconds on a 12 MP mask.)
+ */
 export function unitToDepth(values: Float32Array, depth: Depth): Samples {
-  if (depth === 32) return Float32Array.from(values, (v) => Math.min(1, Math.max(0, v)));
+  const out = depth === 8 ? new Uint8Array(values.length) : depth === 16 ? new Uint16Array(values.length) : new Float32Array(values.length);
+  if (depth === 32) {
+    for (let i = 0; i < values.length; i++) out[i] = Math.min(1, Math.max(0, values[i] as number));
+    return out;
+  }
   const max = FULL[depth];
-  const out = depth === 8 ? new Uint8Array(values.length) : new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, values[i] as number)) * max);
   return out;
 }
@@ -23,8 +29,14 @@ export function unitToDepth(values: Float32Array, depth: Depth): Samples {
 /** 0..255 bytes as a one-component buffer at the document's depth. */
 export function bytesToDepth(bytes: Uint8Array, depth: Depth): Samples {
   if (depth === 8) return bytes.slice();
-  if (depth === 32) return Float32Array.from(bytes, (v) => v / 255);
-  return Uint16Array.from(bytes, (v) => Math.round((v * 32768) / 255));
+  if (depth === 32) {
+    const out = new Float32Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) out[i] = (bytes[i] as number) / 255;
+    return out;
+  }
+  const out = new Uint16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = Math.round(((bytes[i] as number) * 32768) / 255);
+  return out;
 }
 
 /**

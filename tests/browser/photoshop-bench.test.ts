@@ -9,7 +9,10 @@
  *       network alpha (1024², refine: false) and the panel refines at full resolution itself.
  *    Panel → page: request sent → the frame's first progress event (encoding, bridge, reassembly,
  *    validation); page → panel: the frame's last progress event → the result.
- * 2. (photoshop-bench-e2e) the built plugin end to end on a 12 MP layer.
+ * 2. The built plugin end to end on a 12 MP layer (4243×2828, 8-bit): click Remove Background → the
+ *    mask written, through the fakes of tests/photoshop and the built page in Chromium behind the JSON
+ *    bridge (PanelDriver), against a bare run in that same page; interleaved, after a warm-up run
+ *    (which downloads the model), medians.
  *
  * The harness bridge is Playwright's, not UXP's: the figures rank the designs; a real panel's
  * Diagnostics report gives UXP's own throughput.
@@ -21,12 +24,16 @@ import { createFrameClient, type FrameClient, type RemovePayload, type RemoveRes
 import { createMattingRefiner } from '@cutout/core/matting';
 import { CHROMIUM, ROOT, SAMPLES_DIR, defaultOrtDir, openWebviewPage, startHarness, type Harness, type WebviewPage } from '@cutout/tools-browser';
 import { median } from '@cutout/tools-eval';
+import { FakePhotoshop, FakeUxp } from '../photoshop/index.js';
+import { startPhotoshopHarness } from '../photoshop/chromium-pages.js';
+import { PanelDriver } from '../photoshop/panel-driver.js';
 import { HAVE_MODELS } from '../helpers/paths.js';
 import { need } from '../helpers/require.js';
 import { panelEndpoint } from '../helpers/webview-endpoint.js';
 
 const FRAME = join(ROOT, 'packages', 'frame', 'dist', 'frame.html');
-const RUN = process.env['CUTOUT_BENCH'] === '1' && need({ models: HAVE_MODELS, chromium: CHROMIUM, built: [FRAME] });
+const DIST = join(ROOT, 'photoshop-uxp', 'dist');
+const RUN = process.env['CUTOUT_BENCH'] === '1' && need({ models: HAVE_MODELS, chromium: CHROMIUM, built: [FRAME, join(DIST, 'main.js'), join(DIST, 'webview', 'frame.html')] });
 const MODEL = 'isnet-int8-web';
 const REPS = 3;
 
@@ -116,5 +123,51 @@ describe.skipIf(!RUN)('Photoshop bridge benchmark (24 MP layer)', () => {
         `characters on the bridge: A ${(((big.data.length + big.width * big.height) * 4) / 3 / 1e6).toFixed(0)} M, B ${(((small.data.length + 1024 * 1024) * 4) / 3 / 1e6).toFixed(1)} M`,
       ].join('\n'),
     );
+  }, 900_000);
+});
+
+describe.skipIf(!RUN)('Photoshop end to end benchmark (12 MP layer, WASM)', () => {
+  it('prints the built plugin end to end as a ratio to a bare model run in the same page', async () => {
+    const pages = await startPhotoshopHarness(DIST, { '/ortjs/': defaultOrtDir(ROOT) });
+    const ps = new FakePhotoshop({});
+    const uxp = new FakeUxp({ pluginDir: DIST });
+    const photo = await rgbaOf(join(SAMPLES_DIR, 'astronaut.png'), 4243, 2828);
+    const { doc, layer } = ps.setup.documentFromImage(photo, { depth: 8 });
+    ps.setup.selectLayers(doc, [layer]);
+    const panel = await PanelDriver.open({ distDir: pages.distDir, ps, uxp, fetch: (url) => fetch(url), openPage: await pages.opener(uxp, 'bench') });
+    try {
+      const warm = await panel.run('remove');
+      expect(warm.status).toBe('Masked 1 image');
+      const page = pages.pages[0]!.page;
+      await page.evaluate(`(async () => { const m = await import('/harness/bare.js'); window.bare = await m.createBare(${JSON.stringify(pages.harness.baseUrl)}, ${JSON.stringify(MODEL)}, 'wasm'); })()`);
+      await page.evaluate('window.bare.run()'); // warm-up
+      const bare: number[] = [];
+      const e2e: number[] = [];
+      // Where the time goes: each change of the panel's progress label, timed (the last run's are printed).
+      let stages: Array<{ label: string; at: number }> = [];
+      const bar = panel.plugin.document.getElementById('progress')!;
+      new panel.plugin.window.MutationObserver(() => {
+        const label = bar.getAttribute('label') ?? '';
+        if (stages.at(-1)?.label !== label) stages.push({ label, at: performance.now() });
+      }).observe(bar, { attributes: true, attributeFilter: ['label'] });
+      for (let i = 0; i < REPS; i++) {
+        bare.push(((await page.evaluate('window.bare.run()')) as { ms: number }).ms);
+        stages = [{ label: 'click', at: performance.now() }];
+        const run = await panel.run('remove', { confirm: 'replace' });
+        stages.push({ label: 'done', at: performance.now() });
+        expect(run.status).toBe('Masked 1 image');
+        e2e.push(run.ms);
+      }
+      expect(ps.registry.undisposed).toBe(0);
+      console.log(
+        `12 MP layer (4243×2828, 8-bit), Remove Background → layer mask, built plugin + page in Chromium (WASM, ${MODEL}), ${REPS} interleaved runs: ` +
+          `end to end ${fmt(median(e2e))} vs bare model run ${fmt(median(bare))} in the same page = ${(median(e2e) / median(bare)).toFixed(2)}× (runs ${e2e.map(fmt).join(', ')}; bare ${bare.map(fmt).join(', ')})\n` +
+          `last run by panel stage: ${stages.slice(0, -1).map((s, i) => `${s.label} ${fmt(stages[i + 1]!.at - s.at)}`).join('; ')}`,
+      );
+    } finally {
+      await panel.close();
+      uxp.dispose();
+      await pages.close();
+    }
   }, 900_000);
 });

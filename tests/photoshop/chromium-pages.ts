@@ -31,10 +31,11 @@ export interface PhotoshopHarness {
   close(): Promise<void>;
 }
 
-export async function startPhotoshopHarness(dist: string): Promise<PhotoshopHarness> {
+/** `extraStatic`: more routes on the harness (e.g. onnxruntime-web's dist for a bare run in the page). */
+export async function startPhotoshopHarness(dist: string, extraStatic: Record<string, string> = {}): Promise<PhotoshopHarness> {
   const dataRoot = await mkdtemp(join(tmpdir(), 'ps-pages-pd-'));
   const distDir = await mkdtemp(join(tmpdir(), 'ps-pages-dist-'));
-  const harness = await startHarness({ extraStatic: { '/pd/': dataRoot } });
+  const harness = await startHarness({ extraStatic: { '/pd/': dataRoot, ...extraStatic } });
   const code = await readFile(join(dist, 'main.js'), 'utf8');
   if (!code.includes(BAKED_MODEL_BASE)) throw new Error(`${dist}/main.js does not hold the model host ${BAKED_MODEL_BASE} (rebuild it: node scripts/build.mjs)`);
   await writeFile(join(distDir, 'main.js'), code.replaceAll(BAKED_MODEL_BASE, harness.baseUrl));
