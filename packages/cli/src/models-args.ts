@@ -4,18 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import { CoreError, OUTPUT_ACTIVATIONS, type OutputActivation } from '@cutout/core';
-import type { InputSize, Normalisation, Triple } from '@cutout/core-node';
+import type { InputSize, Normalisation, RegisterOptions, Triple } from '@cutout/core-node';
 
-interface AddCommand {
+/** What `registerModel` takes, with the models folder still to be found (--models-dir, else the default). */
+interface AddCommand extends Omit<RegisterOptions, 'modelsDir'> {
   readonly kind: 'add';
-  readonly file: string;
-  readonly id: string;
-  readonly size: InputSize | undefined;
-  readonly normalisation: Normalisation;
-  readonly activation: OutputActivation;
-  readonly backends: readonly string[];
-  readonly outputName: string | undefined;
-  readonly licence: string | undefined;
   readonly modelsDir: string | undefined;
 }
 
