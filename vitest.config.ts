@@ -22,7 +22,10 @@ const MODEL_TESTS = [
 
 export default defineConfig({
   // The frame's build-time constant, for frame modules imported by Node tests (never fetched there).
-  define: { __ORT_WASM__: JSON.stringify({ file: 'ort-wasm-simd-threaded.jsep.wasm', bytes: 0, sha256: '' }) },
+  define: {
+    __ORT_WASM__: JSON.stringify({ file: 'ort-wasm-simd-threaded.jsep.wasm', bytes: 0, sha256: '' }),
+    __ORT_WASM_PLAIN__: JSON.stringify({ file: 'ort-wasm-simd-threaded.wasm', bytes: 0, sha256: '' }),
+  },
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,

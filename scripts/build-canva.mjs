@@ -73,6 +73,8 @@ export async function buildCanvaApp({ root = process.cwd(), outfile = join(root,
       __CANVA_MODEL_BASE__: JSON.stringify(base.endsWith('/') ? base : `${base}/`),
       __CANVA_MODEL_ID__: JSON.stringify(modelId ?? process.env.CUTOUT_CANVA_MODEL ?? 'isnet-int8-web'),
       __ORT_WASM__: JSON.stringify(ort),
+      // One build (the WASM-only one, aliased above) for both of the frame's pins.
+      __ORT_WASM_PLAIN__: JSON.stringify(ort),
       __INFERENCE_WORKER__: 'null',
     },
     logLevel: 'error',

@@ -40,16 +40,20 @@ await build({
 });
 console.log('built packages/cli/dist/main.js');
 
-/** The ORT WebAssembly binary the frame's bundled onnxruntime-web loads, pinned by size and sha256. */
-async function ortWasmInfo() {
+/**
+ * The ORT WebAssembly binaries the frame's bundled onnxruntime-web builds load, pinned by size and
+ * sha256: the default build's (WebGPU + WASM) and the WASM-only build's (core-web's OrtBuild).
+ */
+async function ortWasmInfo(file) {
   const require = createRequire(join(process.cwd(), 'packages/core-web/package.json'));
-  const dist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
-  const file = 'ort-wasm-simd-threaded.jsep.wasm';
+  const dist = dirname(require.resolve(`onnxruntime-web/${file}`));
   const bytes = await readFile(join(dist, file));
   return { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), dir: dist };
 }
 
-const ort = await ortWasmInfo();
+const ort = await ortWasmInfo('ort-wasm-simd-threaded.jsep.wasm');
+const ortPlain = await ortWasmInfo('ort-wasm-simd-threaded.wasm');
+const pin = (o) => JSON.stringify({ file: o.file, bytes: o.bytes, sha256: o.sha256 });
 // The inference worker, built first: the frame starts it from a Blob URL made of this text (the
 // frame is one HTML file, often a data: URL or srcdoc, with no URL a worker script could load from).
 // It carries its own onnxruntime-web; the frame bundle keeps one for the main-thread path.
@@ -80,7 +84,8 @@ const frameApp = {
   jsxImportSource: 'preact',
   loader: { '.css': 'text' },
   define: {
-    __ORT_WASM__: JSON.stringify({ file: ort.file, bytes: ort.bytes, sha256: ort.sha256 }),
+    __ORT_WASM__: pin(ort),
+    __ORT_WASM_PLAIN__: pin(ortPlain),
     __INFERENCE_WORKER__: JSON.stringify(workerJs),
   },
   logLevel: 'warning',
@@ -119,7 +124,7 @@ await build({
 // The embeddable frame (Canva: the frame runs in the host's own document, in a shadow root):
 // ESM exporting mountFrame with the protocol's direct pair and client.
 await build({ ...frameApp, entryPoints: ['packages/frame/src/embed.ts'], outfile: 'packages/frame/dist/embed/embed.js' });
-await writeFile('packages/frame/dist/ort-wasm.json', JSON.stringify({ file: ort.file, bytes: ort.bytes, sha256: ort.sha256 }, null, 2));
+await writeFile('packages/frame/dist/ort-wasm.json', JSON.stringify({ jsep: JSON.parse(pin(ort)), wasm: JSON.parse(pin(ortPlain)) }, null, 2));
 console.log(`built packages/frame/dist/frame.html (${(Buffer.byteLength(js) / 1e6).toFixed(2)} MB of script, of which the inference worker ${(Buffer.byteLength(workerJs) / 1e6).toFixed(2)} MB)`);
 
 // The model host's cache helper page (packages/frame/src/cache-helper/), deployed next to models/
@@ -187,7 +192,8 @@ await build({
   external: ['photoshop', 'uxp'],
   define: {
     __MODEL_BASE__: JSON.stringify(modelBase),
-    __ORT_WASM__: JSON.stringify({ file: ort.file, bytes: ort.bytes, sha256: ort.sha256 }),
+    __ORT_WASM__: pin(ort),
+    __ORT_WASM_PLAIN__: pin(ortPlain),
     __PLUGIN_VERSION__: JSON.stringify(photoshopManifest.version),
   },
   logLevel: 'warning',

@@ -98,7 +98,7 @@ describe('simulated strokes', () => {
   });
 
   it('parses the command line strictly', () => {
-    expect(parseEvalRefineEdgesArgs([])).toEqual({ data: undefined, out: 'out/eval-refine-edges.json', limit: undefined, only: undefined });
+    expect(parseEvalRefineEdgesArgs([])).toEqual({ data: undefined, model: 'isnet-int8', out: 'out/eval-refine-edges.json', limit: undefined, only: undefined });
     expect(parseEvalRefineEdgesArgs(['--limit', '2', '--only', 'GT01,GT03']).only).toEqual(['GT01', 'GT03']);
     expect(() => parseEvalRefineEdgesArgs(['--limit', '0'])).toThrow(UsageError);
     expect(() => parseEvalRefineEdgesArgs(['--trimap', '1'])).toThrow(UsageError);

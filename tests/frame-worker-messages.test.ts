@@ -14,10 +14,13 @@ describe('worker messages', () => {
     for (const bad of [null, 'pong', { kind: 'pong', webgpu: true }, { kind: 'pong', id: -1, webgpu: true }, { kind: 'pong', id: 1 }, { kind: 'nope', id: 1 }, { kind: 'output', id: 1, output: [1, 2] }, { kind: 'failed', id: 1, code: 'bad_request', message: '' }, { kind: 'created', id: 1, session: 1, backend: 'cpu' }]) {
       expect(parseWorkerReply(bad), JSON.stringify(bad)).toBeNull();
     }
-    const create = { kind: 'create', id: 1, manifest, bytes: new Uint8Array(4), options: { backend: 'wasm', numThreads: 1, wasmBinary: undefined } };
-    expect(parseWorkerRequest(create)).toMatchObject({ kind: 'create', options: { backend: 'wasm', numThreads: 1 } });
+    const create = { kind: 'create', id: 1, manifest, bytes: new Uint8Array(4), options: { backend: 'wasm', build: 'wasm', numThreads: 1, wasmBinary: undefined } };
+    expect(parseWorkerRequest(create)).toMatchObject({ kind: 'create', options: { backend: 'wasm', build: 'wasm', numThreads: 1 } });
+    expect(parseWorkerRequest({ ...create, options: { ...create.options, build: 'jsep' } })).toMatchObject({ options: { build: 'jsep' } });
     expect(parseWorkerRequest({ ...create, bytes: [1, 2] })).toBeNull();
-    expect(parseWorkerRequest({ ...create, options: { backend: 'wasm', numThreads: 0 } })).toBeNull();
+    expect(parseWorkerRequest({ ...create, options: { backend: 'wasm', build: 'wasm', numThreads: 0 } })).toBeNull();
+    expect(parseWorkerRequest({ ...create, options: { backend: 'wasm', numThreads: 1 } })).toBeNull();
+    expect(parseWorkerRequest({ ...create, options: { ...create.options, build: 'webgl' } })).toBeNull();
     expect(parseWorkerRequest({ kind: 'run', id: 1, session: 1, input: new Float64Array(1) })).toBeNull();
   });
 

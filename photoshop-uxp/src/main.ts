@@ -14,6 +14,7 @@ import type { Ps } from './ps-api.js';
 /** Written by scripts/build.mjs: the model host (same normalisation as the Figma plugin's) and the pinned ORT .wasm. */
 declare const __MODEL_BASE__: string;
 declare const __ORT_WASM__: { readonly file: string; readonly bytes: number; readonly sha256: string };
+declare const __ORT_WASM_PLAIN__: { readonly file: string; readonly bytes: number; readonly sha256: string };
 declare const __PLUGIN_VERSION__: string;
 /** UXP's global require (hosts.md §2.1); the bundle leaves these two modules to it. */
 declare const require: { (id: 'photoshop'): typeof import('photoshop'); (id: 'uxp'): typeof import('uxp') };
@@ -34,7 +35,7 @@ function start(rootNode: HTMLElement): PanelController {
     fetch: ((url: string) => fetch(url)) as unknown as FetchLike,
     view: new PanelView(doc),
     window: win,
-    install: { modelBase: __MODEL_BASE__, modelId: PANEL_MODEL, ortWasm: __ORT_WASM__ },
+    install: { modelBase: __MODEL_BASE__, modelId: PANEL_MODEL, ortWasm: [__ORT_WASM__, __ORT_WASM_PLAIN__] },
     about: { plugin: `cutout.photoshop ${__PLUGIN_VERSION__}`, host: (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'Photoshop' },
     log,
   });

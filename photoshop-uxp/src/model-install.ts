@@ -29,7 +29,12 @@ export interface InstallConfig {
   /** The model host, ending in '/': <base>models/<id>.json, <base>models/<file>, <base>ort/<file>. */
   readonly modelBase: string;
   readonly modelId: string;
-  readonly ortWasm: AssetPin;
+  /**
+   * The ORT binaries the page may load: the WebGPU + WASM build's and the WASM-only build's (the
+   * page takes the second when it will not try WebGPU; which one depends on its WebView, known only
+   * once it runs, so both are installed: 2.7 MB more on the wire with brotli).
+   */
+  readonly ortWasm: ReadonlyArray<AssetPin>;
 }
 
 type InstallPhase = 'page' | 'manifest' | 'model' | 'runtime';
@@ -45,7 +50,7 @@ export interface InstallOptions {
 interface Stamp {
   readonly modelId: string;
   readonly model: AssetPin;
-  readonly ort: AssetPin;
+  readonly ort: ReadonlyArray<AssetPin>;
 }
 
 const PAGE = 'frame.html';
@@ -75,12 +80,17 @@ async function readStamp(folder: UxpFolder): Promise<Stamp | null> {
   }
 }
 
+/** The stamp's runtimes are the ones this build pins (an older stamp's single object is not). */
+function sameRuntimes(installed: unknown, pins: ReadonlyArray<AssetPin>): boolean {
+  return Array.isArray(installed) && installed.length === pins.length && pins.every((p, i) => (installed[i] as AssetPin | undefined)?.sha256 === p.sha256);
+}
+
 /** Whether the model and runtime are in plugin-data: already (no network). */
 export async function isInstalled(storage: StorageApi, config: InstallConfig): Promise<boolean> {
   const folder = await webviewFolder(storage);
   const stamp = await readStamp(folder);
-  if (!stamp || stamp.modelId !== config.modelId || stamp.ort.sha256 !== config.ortWasm.sha256) return false;
-  const files = [`models/${config.modelId}.json`, `models/${stamp.model.file}`, `ort/${stamp.ort.file}`];
+  if (!stamp || stamp.modelId !== config.modelId || !sameRuntimes(stamp.ort, config.ortWasm)) return false;
+  const files = [`models/${config.modelId}.json`, `models/${stamp.model.file}`, ...stamp.ort.map((p) => `ort/${p.file}`)];
   for (const f of files) if (!(await findFile(folder, f))) return false;
   return true;
 }
@@ -91,13 +101,14 @@ export async function installedFiles(storage: StorageApi, config: InstallConfig)
   const stamp = await readStamp(folder);
   if (!stamp || !(await isInstalled(storage, config))) throw new PluginError('model_install', 'The model is not installed: run Remove Background to download it.');
   const files = [];
-  for (const [dirName, name] of [['models', `${config.modelId}.json`], ['models', stamp.model.file], ['ort', stamp.ort.file]] as const) {
+  const names: ReadonlyArray<readonly [string, string]> = [['models', `${config.modelId}.json`], ['models', stamp.model.file], ...stamp.ort.map((p) => ['ort', p.file] as const)];
+  for (const [dirName, name] of names) {
     const dir = await ensureFolder(folder, dirName);
     const file = await findFile(dir, name);
     if (!file) throw new PluginError('model_install', `plugin-data:/webview/${dirName}/${name} is missing: run Remove Background to download it again.`);
     files.push({ path: `${dirName}/${name}`, file, dir });
   }
-  return { folder, files, key: `${stamp.model.sha256}:${stamp.ort.sha256}` };
+  return { folder, files, key: [stamp.model.sha256, ...stamp.ort.map((p) => p.sha256)].join(':') };
 }
 
 /** Downloads (once) the model and the runtime next to the page; resolves when they are in place. */
@@ -128,13 +139,14 @@ export async function installModel(config: InstallConfig, o: InstallOptions): Pr
     ...common,
     onProgress: (loaded, total) => o.onProgress?.('model', loaded, total),
   });
-  const pin = config.ortWasm;
-  await downloadTo(await ort.createFile(pin.file, { overwrite: true }), { url: `${config.modelBase}ort/${pin.file}`, bytes: pin.bytes, sha256: pin.sha256 }, {
-    ...common,
-    onProgress: (loaded, total) => o.onProgress?.('runtime', loaded, total),
-  });
+  for (const pin of config.ortWasm) {
+    await downloadTo(await ort.createFile(pin.file, { overwrite: true }), { url: `${config.modelBase}ort/${pin.file}`, bytes: pin.bytes, sha256: pin.sha256 }, {
+      ...common,
+      onProgress: (loaded, total) => o.onProgress?.('runtime', loaded, total),
+    });
+  }
   await (await models.createFile(`${config.modelId}.json`, { overwrite: true })).write(manifestText);
-  const stamp: Stamp = { modelId: config.modelId, model, ort: pin };
+  const stamp: Stamp = { modelId: config.modelId, model, ort: config.ortWasm };
   await (await folder.createFile(STAMP, { overwrite: true })).write(JSON.stringify(stamp));
   return { downloaded: true };
 }

@@ -209,10 +209,14 @@ describe.skipIf(!RUN)('the model between plugin runs, per plugin UI iframe form 
     expect(second).toMatchObject({ source: 'cache-storage', modelGets: 0 });
   }, 300_000);
 
-  it('UI navigated to the model host, third-party cookies blocked: a third-party frame without storage, so every run downloads', async () => {
+  it('UI navigated to the model host, third-party cookies blocked: a third-party frame without storage downloads again (or the browser HTTP cache answers)', async () => {
     const [first, second] = await twoRuns('navigated', 'blocked');
     expect(first).toMatchObject({ source: 'network', modelGets: 1 });
-    expect(second).toMatchObject({ source: 'network', modelGets: 1 });
+    // No storage of the frame's own: the second run loads over the network again. Since the model host
+    // sends the model brotli-encoded, Chromium's HTTP cache (this frame's own partition) has been seen
+    // to answer that load itself (0 GETs reach the host); either is a network load for the frame.
+    expect(second.source).toBe('network');
+    expect(second.modelGets).toBeLessThanOrEqual(1);
   }, 300_000);
 
   it('a helper frame that returns wrong bytes is caught by the sha256 check, asked to evict, and the frame downloads directly', async () => {

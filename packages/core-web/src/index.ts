@@ -1,2 +1,2 @@
 /** Browser entry point: onnxruntime-web runtime (WebGPU first, WASM fallback is the caller's choice). */
-export { createOrtWebRuntime, isDeviceLost, type OrtWebOptions, type WebBackend } from './ort-web-runtime.js';
+export { createOrtWebRuntime, isDeviceLost, type OrtBuild, type OrtWebOptions, type WebBackend } from './ort-web-runtime.js';

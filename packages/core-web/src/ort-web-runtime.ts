@@ -2,16 +2,29 @@
  * InferenceRuntime on onnxruntime-web (WebGPU or WASM). Works in browsers and, for the WASM
  * backend, in Node (onnxruntime-web ships a Node build), which is how the Node tests exercise it.
  *
- * onnxruntime-web keeps its settings in a process-wide `ort.env`; this module is the only place
+ * Two builds of onnxruntime-web: the default one (WebGPU + WASM; its .wasm is the 28 MB "jsep"
+ * binary) and the WASM-only one (`onnxruntime-web/wasm`, a 14 MB .wasm), for a page that will not
+ * try WebGPU. The WASM-only build is imported only when asked for (it has no Node build).
+ *
+ * onnxruntime-web keeps its settings in a module-wide `ort.env`; this module is the only place
  * that writes it, once per runtime, before the first session is created.
  */
-import * as ort from 'onnxruntime-web';
+import * as ortDefault from 'onnxruntime-web';
 import { CoreError, throwIfAborted, type InferenceRuntime, type InferenceSession, type ModelManifest } from '@cutout/core';
 
 export type WebBackend = 'webgpu' | 'wasm';
+/** Which onnxruntime-web build: 'jsep' (WebGPU + WASM, the default) or 'wasm' (WASM only). */
+export type OrtBuild = 'jsep' | 'wasm';
+type Ort = typeof ortDefault;
+
+async function ortFor(build: OrtBuild): Promise<Ort> {
+  return build === 'wasm' ? ((await import('onnxruntime-web/wasm')) as Ort) : ortDefault;
+}
 
 export interface OrtWebOptions {
   readonly backend: WebBackend;
+  /** Default 'jsep'. The 'wasm' build runs the WASM backend only, with its own .wasm (wasmBinary). */
+  readonly build?: OrtBuild | undefined;
   /** Where the ORT `.wasm`/`.mjs` files are served from (a URL prefix ending in '/'). */
   readonly wasmPaths?: string | undefined;
   /** WASM threads; > 1 needs cross-origin isolation in browsers. */
@@ -42,7 +55,8 @@ class OrtWebSession implements InferenceSession {
   constructor(
     readonly manifest: ModelManifest,
     readonly backend: WebBackend,
-    private readonly session: ort.InferenceSession,
+    private readonly session: ortDefault.InferenceSession,
+    private readonly ort: Ort,
   ) {}
 
   async run(input: Float32Array, signal?: AbortSignal): Promise<Float32Array> {
@@ -50,7 +64,7 @@ class OrtWebSession implements InferenceSession {
     if (this.running) throw new CoreError('busy', 'This session is already running; queue requests.');
     throwIfAborted(signal);
     const { name, shape } = this.manifest.input;
-    const tensor = new ort.Tensor('float32', input, [...shape]);
+    const tensor = new this.ort.Tensor('float32', input, [...shape]);
     const outName = this.manifest.output.name;
     this.running = true;
     try {
@@ -79,20 +93,29 @@ class OrtWebSession implements InferenceSession {
 }
 
 export function createOrtWebRuntime(options: OrtWebOptions): InferenceRuntime {
-  if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
-  if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
-  if (options.wasmBinary !== undefined) ort.env.wasm.wasmBinary = options.wasmBinary;
+  const build = options.build ?? 'jsep';
+  let ready: Promise<Ort> | null = null;
+  /** The build's module, its env set once (before its first session, as onnxruntime-web requires). */
+  const ortReady = (): Promise<Ort> =>
+    (ready ??= ortFor(build).then((ort) => {
+      if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+      if (options.numThreads !== undefined) ort.env.wasm.numThreads = options.numThreads;
+      if (options.wasmBinary !== undefined) ort.env.wasm.wasmBinary = options.wasmBinary;
+      return ort;
+    }));
   return {
     async createSession(manifest, bytes) {
       if (options.backend === 'webgpu' && manifest.backends.indexOf('webgpu') < 0) {
         throw new CoreError('runtime_unavailable', `Model ${manifest.id} is not prepared for WebGPU.`);
       }
+      if (options.backend === 'webgpu' && build === 'wasm') throw new CoreError('runtime_unavailable', 'The WASM-only build of onnxruntime-web has no WebGPU.');
       try {
+        const ort = await ortReady();
         const session = await ort.InferenceSession.create(bytes, {
           executionProviders: [options.backend],
           graphOptimizationLevel: 'all',
         });
-        return new OrtWebSession(manifest, options.backend, session);
+        return new OrtWebSession(manifest, options.backend, session, ort);
       } catch (e) {
         throw new CoreError('runtime_unavailable', `Could not create a ${options.backend} session for ${manifest.id}: ${(e as Error).message}`, {
           cause: e,

@@ -11,15 +11,24 @@ import { CoreError, isCoreError, parseModelManifest, type ModelManifest } from '
 import type { AssetCache, CacheKind } from './asset-cache.js';
 import { defaultConnectHelper, type CacheHelper, type ConnectHelper } from './cache-helper-client.js';
 import { fetchVerified, sha256Hex, type ExpectedAsset, type FetchProgress } from './fetch-verified.js';
+import type { OrtBuild } from '@cutout/core-web';
 import type { LocalFileReader } from './local-files.js';
 
 /** Where bytes came from; 'helper-frame' only when the helper had them stored (a helper download is 'network'). */
 export type AssetSource = 'network' | CacheKind | 'helper-frame';
 
-/** Written into the bundle at build time from the onnxruntime-web package it was built with. */
-declare const __ORT_WASM__: { readonly file: string; readonly bytes: number; readonly sha256: string };
+type Pin = { readonly file: string; readonly bytes: number; readonly sha256: string };
+/**
+ * Written into the bundle at build time from the onnxruntime-web package it was built with: the
+ * binary of the default build (WebGPU + WASM, "jsep") and of the WASM-only build, for a page that
+ * will not try WebGPU (core-web's OrtBuild). A bundle with one build pins the same file twice.
+ */
+declare const __ORT_WASM__: Pin;
+declare const __ORT_WASM_PLAIN__: Pin;
 
-const ORT_WASM = __ORT_WASM__;
+/** The ORT binaries by build; tests may pass one pin for both. */
+export type OrtWasmPins = { readonly jsep: Pin; readonly wasm: Pin };
+const ORT_WASM: OrtWasmPins = { jsep: __ORT_WASM__, wasm: __ORT_WASM_PLAIN__ };
 
 /** A base like './' (the protocol allows only './'-relative paths): the files lie next to the page (Photoshop: plugin-data:). */
 const isPageRelative = (base: string): boolean => base.startsWith('./');
@@ -57,6 +66,7 @@ export class AssetLoader {
   readonly baseUrl: string;
   /** The files are local, next to the page: no copy is kept in the frame's storage and no helper frame is asked. */
   private readonly local: boolean;
+  private readonly ortWasm: OrtWasmPins;
   private helper: Promise<CacheHelper | null> | null = null;
   /** null until the helper is first needed; false once it failed (not asked again by this loader). */
   private helperOk: boolean | null = null;
@@ -67,7 +77,7 @@ export class AssetLoader {
     private readonly cache: AssetCache,
     private readonly log: (message: string, detail?: unknown) => void = () => undefined,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
-    private readonly ortWasm: { readonly file: string; readonly bytes: number; readonly sha256: string } = ORT_WASM,
+    ortWasm: OrtWasmPins | Pin = ORT_WASM,
     /** How to reach the model host's cache helper; null: never (default outside a DOM page). */
     private readonly connectHelper: ConnectHelper | null = defaultConnectHelper(),
     /** With a page-relative base: read the files this way instead of fetching them (local-files.ts). */
@@ -75,6 +85,7 @@ export class AssetLoader {
   ) {
     this.baseUrl = normaliseBaseUrl(baseUrl);
     this.local = isPageRelative(baseUrl);
+    this.ortWasm = 'jsep' in ortWasm ? ortWasm : { jsep: ortWasm, wasm: ortWasm };
   }
 
   get cacheKind(): CacheKind {
@@ -114,8 +125,10 @@ export class AssetLoader {
     return { url: `${this.baseUrl}models/${encodeURIComponent(manifest.file)}`, bytes: manifest.bytes, sha256: manifest.sha256 };
   }
 
-  ortWasmAsset(): ExpectedAsset {
-    return { url: `${this.baseUrl}ort/${this.ortWasm.file}`, bytes: this.ortWasm.bytes, sha256: this.ortWasm.sha256 };
+  /** The ORT binary of a build (default the WebGPU + WASM one). */
+  ortWasmAsset(build: OrtBuild = 'jsep'): ExpectedAsset {
+    const pin = this.ortWasm[build];
+    return { url: `${this.baseUrl}ort/${pin.file}`, bytes: pin.bytes, sha256: pin.sha256 };
   }
 
   /** Verified bytes of one asset and where they came from. */
@@ -146,7 +159,7 @@ export class AssetLoader {
    */
   sessionCreated(model: ExpectedAsset): void {
     if (this.cache.kind === 'memory') void this.cache.delete(model.sha256);
-    for (const asset of [model, this.ortWasmAsset()]) if (asset.url.startsWith(this.baseUrl)) this.reader?.release(asset.url.slice(this.baseUrl.length));
+    for (const asset of [model, this.ortWasmAsset('jsep'), this.ortWasmAsset('wasm')]) if (asset.url.startsWith(this.baseUrl)) this.reader?.release(asset.url.slice(this.baseUrl.length));
     this.closeHelper();
   }
 

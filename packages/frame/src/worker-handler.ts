@@ -38,7 +38,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions): (raw: unknow
       case 'create': {
         // ORT initialises its WebAssembly once per worker; later runtimes reuse the first binary.
         wasmBinary ??= request.options.wasmBinary;
-        const runtime = options.createRuntime({ backend: request.options.backend, numThreads: request.options.numThreads, wasmBinary });
+        const runtime = options.createRuntime({ backend: request.options.backend, build: request.options.build, numThreads: request.options.numThreads, wasmBinary });
         const created = await runtime.createSession(request.manifest, request.bytes);
         const number = nextSession++;
         sessions.set(number, created);

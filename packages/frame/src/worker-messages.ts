@@ -5,10 +5,12 @@
  * parse, as at every other boundary of the frame.
  */
 import { CoreError, type CoreErrorCode, type ModelManifest } from '@cutout/core';
-import type { WebBackend } from '@cutout/core-web';
+import type { OrtBuild, WebBackend } from '@cutout/core-web';
 
 interface WorkerOrtOptions {
   readonly backend: WebBackend;
+  /** Which onnxruntime-web build (the worker carries both; one per worker, chosen by the engine). */
+  readonly build: OrtBuild;
   readonly numThreads: number | undefined;
   /** Sent with the first session only: ORT reads it once per worker, when it initialises. */
   readonly wasmBinary: Uint8Array | undefined;
@@ -83,9 +85,11 @@ export function parseWorkerRequest(raw: unknown): WorkerRequest | null {
       if (!isRecord(manifest) || !isRecord(manifest['input']) || !(bytes instanceof Uint8Array) || !isRecord(options) || !isBackend(options['backend'])) return null;
       const numThreads = options['numThreads'];
       const wasmBinary = options['wasmBinary'];
+      const build = options['build'];
       if (numThreads !== undefined && !(Number.isSafeInteger(numThreads) && (numThreads as number) > 0)) return null;
       if (wasmBinary !== undefined && !(wasmBinary instanceof Uint8Array)) return null;
-      return { kind: 'create', id, manifest: manifest as unknown as ModelManifest, bytes, options: { backend: options['backend'], numThreads: numThreads as number | undefined, wasmBinary } };
+      if (build !== 'jsep' && build !== 'wasm') return null;
+      return { kind: 'create', id, manifest: manifest as unknown as ModelManifest, bytes, options: { backend: options['backend'], build, numThreads: numThreads as number | undefined, wasmBinary } };
     }
     case 'run':
       return isId(raw['session']) && raw['input'] instanceof Float32Array ? { kind: 'run', id, session: raw['session'], input: raw['input'] } : null;

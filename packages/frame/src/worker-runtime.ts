@@ -160,7 +160,7 @@ export function createInferenceRuntimes(options: InferenceRuntimesOptions): Infe
     const binary = wasmSent ? undefined : ortOptions.wasmBinary;
     const wasmBinary = binary === undefined || binary instanceof Uint8Array ? binary : new Uint8Array(binary);
     wasmSent ||= wasmBinary !== undefined;
-    const sessionOptions = { backend: ortOptions.backend, numThreads: ortOptions.numThreads, wasmBinary };
+    const sessionOptions = { backend: ortOptions.backend, build: ortOptions.build ?? 'jsep', numThreads: ortOptions.numThreads, wasmBinary };
     const created = await worker.send({ kind: 'create', manifest, bytes: transferable(bytes), options: sessionOptions }).reply;
     if (created.kind !== 'created') throw new CoreError('runtime_unavailable', `The inference worker answered create with '${created.kind}'.`);
     return new WorkerSession(manifest, created.backend, worker, created.session);

@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { alphaToBytes } from '@cutout/core';
-import { createNodeRemover, readModelIndex } from '@cutout/core-node';
+import { createNodeRemover } from '@cutout/core-node';
 import { decodeImageFile } from '@cutout/cli/decode';
 import { parseOrExit } from '../src/args.js';
 import { DEFAULT_EVAL_DIR, listAlphaMatting, loadAlphaMattingGroundTruth, REPO_ROOT, resolveEvalDir } from '../src/eval-data.js';
@@ -41,8 +41,8 @@ if (items.length === 0) {
 }
 
 const modelsDir = path.join(REPO_ROOT, 'models');
-const model = (await readModelIndex(modelsDir)).default;
-const remover = await createNodeRemover({ modelsDir });
+const model = args.model;
+const remover = await createNodeRemover({ modelsDir, modelId: model });
 const rows: Record<(typeof TRIMAPS)[number], Record<string, Record<string, number>>> = { trimap1: {}, trimap2: {} };
 const t0 = performance.now();
 try {

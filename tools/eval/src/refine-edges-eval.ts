@@ -141,10 +141,12 @@ export function strokeMethod(options: StrokeOptions = {}): string {
   );
 }
 
-export const EVAL_REFINE_EDGES_USAGE = 'usage: npm run eval:refine-edges -- [--data ../shared/eval] [--out out/eval-refine-edges.json] [--limit N] [--only GT01,GT03]';
+export const EVAL_REFINE_EDGES_USAGE = 'usage: npm run eval:refine-edges -- [--data ../shared/eval] [--model isnet-int8] [--out out/eval-refine-edges.json] [--limit N] [--only GT01,GT03]';
 
 export interface EvalRefineEdgesArgs {
   readonly data: string | undefined;
+  /** Default isnet-int8: the weights of the Photoshop panel's isnet-int8-web. */
+  readonly model: string;
   readonly out: string;
   readonly limit: number | undefined;
   readonly only: string[] | undefined;
@@ -155,7 +157,7 @@ export function parseEvalRefineEdgesArgs(argv: string[]): EvalRefineEdgesArgs {
   const { values: v } = parseArgv({
     args: argv,
     strict: true,
-    options: { data: { type: 'string' }, out: { type: 'string', default: 'out/eval-refine-edges.json' }, limit: { type: 'string' }, only: { type: 'string' } },
+    options: { data: { type: 'string' }, model: { type: 'string', default: 'isnet-int8' }, out: { type: 'string', default: 'out/eval-refine-edges.json' }, limit: { type: 'string' }, only: { type: 'string' } },
   });
-  return { data: v.data, out: v.out, limit: v.limit === undefined ? undefined : checkInt('--limit', v.limit), only: v.only?.split(',') };
+  return { data: v.data, model: v.model, out: v.out, limit: v.limit === undefined ? undefined : checkInt('--limit', v.limit), only: v.only?.split(',') };
 }
