@@ -1,6 +1,7 @@
 /**
  * Every user-facing string, as `react-intl` descriptors with explicit ids (no id-generating build step) and English defaults: `AppI18nProvider`
- * (@canva/app-i18n-kit) swaps in Canva's translations once the app is translated.
+ * (@canva/app-i18n-kit) swaps in Canva's translations once the app is translated. Canva's lint rule formatjs/no-id is off
+ * for this file only, for that reason (canva-app/canva.eslint.config.mjs).
  */
 import { defineMessages } from 'react-intl';
 

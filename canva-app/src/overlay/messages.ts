@@ -12,7 +12,7 @@ export type OverlayToPanel = { readonly type: 'cutout.overlay'; readonly state: 
 export const MIN_BRUSH = 4;
 export const MAX_BRUSH = 200;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v != null;
 
 export function parsePanelMessage(v: unknown): PanelToOverlay | null {
   if (!isRecord(v) || v['type'] !== 'cutout.brush') return null;
@@ -21,7 +21,7 @@ export function parsePanelMessage(v: unknown): PanelToOverlay | null {
   return { type: 'cutout.brush', mode, size: Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, size)) };
 }
 
-const OVERLAY_STATES: ReadonlyArray<OverlayToPanel['state']> = ['loading', 'ready', 'busy', 'failed'];
+const OVERLAY_STATES: readonly OverlayToPanel['state'][] = ['loading', 'ready', 'busy', 'failed'];
 
 export function parseOverlayMessage(v: unknown): OverlayToPanel | null {
   if (!isRecord(v) || v['type'] !== 'cutout.overlay') return null;

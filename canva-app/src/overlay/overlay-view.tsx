@@ -29,7 +29,7 @@ export function OverlayView({ env, createEngine = createCanvaEngine }: { readonl
   const canvas = useRef<HTMLCanvasElement>(null);
   const session = useRef<BrushSession | null>(null);
   const brush = useRef(initialBrush());
-  const stroke = useRef<Array<[number, number]> | null>(null);
+  const stroke = useRef<[number, number][] | null>(null);
   const [ready, setReady] = useState(false);
 
   const draw = (s: BrushSession): void => {

@@ -111,7 +111,7 @@ export function Panel({ env, createEngine = createCanvaEngine }: { readonly env:
             />
           )}
         />
-        <Button variant="primary" stretch disabled={count === 0 || working !== null} loading={working !== null} onClick={() => void start()}>
+        <Button variant="primary" stretch disabled={count === 0 || working != null} loading={working != null} onClick={() => void start()}>
           {t(strings.remove)}
         </Button>
         {working ? <WorkingView working={working} onCancel={() => run.current?.abort()} /> : null}
@@ -120,7 +120,7 @@ export function Panel({ env, createEngine = createCanvaEngine }: { readonly env:
             {notice.text}
           </Alert>
         ) : null}
-        <RefineControls disabled={working !== null} brush={brush} onBrush={setBrush} min={MIN_BRUSH} max={MAX_BRUSH} />
+        <RefineControls disabled={working != null} brush={brush} onBrush={setBrush} min={MIN_BRUSH} max={MAX_BRUSH} />
       </Rows>
     </div>
   );

@@ -76,7 +76,7 @@ export function RefineControls({ disabled, brush, onBrush, min, max }: Props): R
       <FormField
         label={intl.formatMessage(strings.brushSize)}
         value={brush.size}
-        control={(props) => <Slider id={props.id} min={min} max={max} value={brush.size} onChange={(size) => onBrush({ ...brush, size })} />}
+        control={({ id }: { readonly id: string }) => <Slider id={id} min={min} max={max} value={brush.size} onChange={(size) => onBrush({ ...brush, size })} />}
       />
       <Button variant="primary" stretch onClick={() => close('completed')}>
         {intl.formatMessage(strings.save)}

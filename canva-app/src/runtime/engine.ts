@@ -17,6 +17,8 @@ import { probeWebGpu, type WebGpuProbe } from './webgpu-probe.js';
 
 type Logger = (message: string, detail?: unknown) => void;
 
+// The app's one diagnostic sink (frame server, model and .wasm download, WebGPU probe), read in the browser's console;
+// the only console call in the app (Canva's lint allows console.info in this file alone: canva-app/canva.eslint.config.mjs).
 export const log: Logger = (message, detail) => console.info(`[cutout-canva] ${message}`, detail ?? '');
 
 /** The one configuration the panel's frame server and the overlay run: WASM, on this page's main thread. */
