@@ -6,7 +6,7 @@
  */
 import { BackgroundRemover, CoreError, isCoreError, type AlphaMatte, type ModelManifest, type ProgressListener, type RgbaImage } from '@cutout/core';
 import type { InferenceRuntime } from '@cutout/core';
-import type { OrtWebOptions, WebBackend } from '@cutout/core-web';
+import type { OrtBuild, OrtWebOptions, WebBackend } from '@cutout/core-web';
 import type { BackendChoice, Capabilities } from '@cutout/protocol';
 import type { AssetLoader, AssetSource } from './asset-loader.js';
 import { expectedInferenceMs, withInferenceEstimate } from './inference-estimate.js';
@@ -156,7 +156,7 @@ export class Engine {
     assertBackend(loaded, attempt.backend);
     const manifest = withInputSize(loaded, this.options.inputSize);
     this.inputPixels = manifest.input.shape[2] * manifest.input.shape[3];
-    const wasmAsset = this.loader.ortWasmAsset();
+    const wasmAsset = this.loader.ortWasmAsset(this.ortBuild());
     const modelAsset = this.loader.modelAsset(manifest);
     const total = (this.wasmBinary ? 0 : wasmAsset.bytes) + modelAsset.bytes;
     let wasmLoaded = 0;
@@ -176,6 +176,7 @@ export class Engine {
     });
     const runtime = this.runtimeFactory()({
       backend: attempt.backend,
+      build: this.ortBuild(),
       wasmBinary: this.wasmBinary,
       // Threads need SharedArrayBuffer, i.e. cross-origin isolation, which no host frame has today.
       numThreads: this.caps.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1,
@@ -185,7 +186,15 @@ export class Engine {
     return { remover: new BackgroundRemover(session), backend: attempt.backend, model: manifest.id, source, modelBytes: modelAsset.bytes, fallbackReason };
   }
 
-  /** Where the model runs: as configured until a session exists, then where it does (a worker may fall back). */
+  /**
+   * The onnxruntime-web build this engine loads: the WASM-only one (a 14 MB .wasm instead of 28 MB)
+   * when WebGPU will not be tried — no navigator.gpu (e.g. an insecure data: frame) or backend 'wasm'.
+   * Fixed per engine: its .wasm is loaded once and ORT reads it once per worker.
+   */
+  private ortBuild(): OrtBuild {
+    return this.plan().some((a) => a.backend === 'webgpu') ? 'jsep' : 'wasm';
+  }
+
   /** Whether the model host's helper frame answered with storage (diagnostics). */
   helperFrame(): boolean {
     return this.loader.helperFrame;
