@@ -129,6 +129,26 @@ describe.skipIf(!need({ models: HAVE_MODELS }))('cutout CLI', () => {
     expect((await sharp(join(dir, 'edge', 'one.png')).metadata()).width).toBe(1);
   });
 
+  it('--quality high (the model on the photo and its mirror image, averaged) writes a matte close to the standard one', async () => {
+    const astro = join(dir, 'in', 'astronaut.png');
+    const [s, h] = [await run([astro, '--out', join(dir, 'q-standard'), '--alpha']), await run([astro, '--out', join(dir, 'q-high'), '--alpha', '--quality', 'high'])];
+    expect([s.code, h.code]).toEqual([0, 0]);
+    const read = async (d: string): Promise<Buffer> => sharp(join(dir, d, 'astronaut.png')).extractChannel(0).raw().toBuffer();
+    const [standard, high] = [await read('q-standard'), await read('q-high')];
+    expect(high.length).toBe(512 * 512);
+    expect(high[0]).toBeLessThan(13);
+    expect(high[384 * 512 + 256]).toBeGreaterThan(240);
+    // The same subject (mean difference under 2 %), and not the same bytes: the second run did count.
+    let diff = 0;
+    for (let i = 0; i < high.length; i++) diff += Math.abs((high[i] as number) - (standard[i] as number));
+    expect(diff / high.length / 255).toBeLessThan(0.02);
+    expect(diff).toBeGreaterThan(0);
+    const bad = await run([astro, '--out', join(dir, 'x'), '--quality', 'best']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--quality must be standard or high, not "best"/);
+    expect((await run(['--help'])).stdout).toMatch(/--quality <q>\s+standard \(default\) or high/);
+  });
+
   it('fails clearly when the model is missing, and on bad flags', async () => {
     const r = await run([join(dir, 'in', 'astronaut.png'), '--out', join(dir, 'x'), '--models-dir', join(dir, 'no-models')]);
     expect(r.code).toBe(1);

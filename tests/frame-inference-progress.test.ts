@@ -69,6 +69,33 @@ describe('inference estimate', () => {
   });
 });
 
+describe("inference estimate with the core's own half-way step (quality 'high': two model runs)", () => {
+  it('sends the step when it is ahead of the estimate, and never goes back', () => {
+    let now = 0;
+    let tick: (() => void) | null = null;
+    const sent: number[] = [];
+    const clock = { now: () => now, every: (_ms: number, fn: () => void) => ((tick = fn), () => (tick = null)) };
+    const { listener } = withInferenceEstimate((e) => e.stage === 'inference' && sent.push(e.fraction), 2000, clock);
+    listener({ stage: 'inference', fraction: 0 });
+    now += TICK_MS;
+    tick!(); // 1 − e^(−0.25) ≈ 0.22
+    listener({ stage: 'inference', fraction: 0.5 });
+    now += TICK_MS;
+    tick!(); // ≈ 0.39: behind the step, not sent
+    for (let i = 0; i < 4; i++) {
+      now += TICK_MS;
+      tick!();
+    }
+    listener({ stage: 'inference', fraction: 0.5 }); // a repeat of a step already passed: not sent
+    listener({ stage: 'inference', fraction: 1 });
+    expect(sent[0]).toBe(0);
+    expect(sent[2]).toBe(0.5);
+    expect(sent.at(-1)).toBe(1);
+    for (let i = 1; i < sent.length; i++) expect(sent[i]!).toBeGreaterThan(sent[i - 1]!);
+    expect(sent.filter((f) => f === 0.5).length).toBe(1);
+  });
+});
+
 const BYTES = new Uint8Array([8, 1, 2, 3, 4, 5]);
 const SHA = createHash('sha256').update(BYTES).digest('hex');
 const manifest = {

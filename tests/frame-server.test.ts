@@ -211,6 +211,20 @@ describe('FrameServer with a fake engine', () => {
     expect(lowRes.width === 40 && lowRes.height === 30).toBe(false);
   });
 
+  it("runs the request's quality, else the one the user chose in the frame ('high': mirror run averaged in)", async () => {
+    const s = await setup();
+    const image = testImage(40, 30);
+    const values = async (payload: Record<string, unknown>): Promise<number[]> => [...new Set((await s.client.request('remove', { image, refine: false, ...payload })).matte!.data)].sort((a, b) => a - b);
+    // The fake network says background on the left half, subject on the right: its mirror image says the opposite.
+    expect(await values({})).toEqual([0, 255]);
+    s.store.set({ quality: 'high' });
+    expect(await values({})).toEqual([128]);
+    expect(await values({ quality: 'standard' })).toEqual([0, 255]);
+    s.store.set({ quality: 'standard' });
+    expect(await values({ quality: 'high' })).toEqual([128]);
+    expect(s.engines[0]!.qualities).toEqual(['standard', 'high', 'standard', 'high']);
+  });
+
   it('keeps the requested output when fixedOutput is set, whatever the review returns', async () => {
     const jobs: ReviewJob[] = [];
     // A review UI that always answers 'mask' (what a user choice could do without fixedOutput).

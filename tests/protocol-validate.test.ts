@@ -4,7 +4,8 @@
  */
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, WIRE_ERROR_CODES, isWireErrorCode, parseFrameMessage, parseHostMessage, type FrameMessage, type HostMessage } from '@cutout/protocol';
+import { REMOVE_QUALITIES } from '@cutout/core';
+import { LIMITS, QUALITIES, WIRE_ERROR_CODES, isWireErrorCode, parseFrameMessage, parseHostMessage, type FrameMessage, type HostMessage } from '@cutout/protocol';
 
 const image = (w: number, h: number) => ({ width: w, height: h, data: new Uint8Array(w * h * 4) });
 const gray = (w: number, h: number) => ({ width: w, height: h, data: new Uint8Array(w * h) });
@@ -163,6 +164,8 @@ describe('host messages: rejected with a reason', () => {
     ['string hard', remove({ edge: { hard: 'yes' } }), /hard/],
     ['edge as an array', remove({ edge: [1] }), /edge/],
     ['unknown output', remove({ output: 'png' }), /output/],
+    ['unknown quality', remove({ quality: 'ultra' }), /quality must be one of standard, high/],
+    ['boolean quality', remove({ quality: true }), /quality/],
     ['string interactive', remove({ interactive: 'yes' }), /interactive/],
     ['long label', remove({ label: 'x'.repeat(LIMITS.maxLabelLength + 1) }), /label/],
     ['numeric png', remove({ png: 1 }), /png/],
@@ -327,10 +330,16 @@ describe('panel, diagnostics, commands and png-only replies', () => {
     expect(host(req('diagnostics', { junk: 1 }))).toEqual({ v: 1, kind: 'request', id: 'a1', method: 'diagnostics' });
     expect(host(remove({ interactive: true, fixedOutput: true }))).toMatchObject({ payload: { interactive: true, fixedOutput: true } });
     expect(host(remove({ refine: false }))).toMatchObject({ payload: { refine: false } });
+    expect(host(remove({ quality: 'high' }))).toMatchObject({ payload: { quality: 'high' } });
+    expect(host(remove({ refine: false, quality: 'standard' }))).toMatchObject({ payload: { refine: false, quality: 'standard' } });
     expect(host(req('configure', { inference: 'main-thread' }))).toEqual(req('configure', { inference: 'main-thread' }));
     expect(frame({ v: 1, kind: 'command', command: 'remove', junk: 1 })).toEqual({ v: 1, kind: 'command', command: 'remove' });
     expect(frame(result('diagnostics', { ...diagnostics, junk: 1 }))).toEqual(result('diagnostics', diagnostics));
     expect(frame(result('panel', { ok: true }))).toEqual(result('panel', { ok: true }));
+  });
+
+  it("a remove's quality is one of the core's (the protocol keeps its own list: it imports no core code)", () => {
+    expect(QUALITIES).toEqual(REMOVE_QUALITIES);
   });
 
   it('a remove result may carry only a png (no matte); it must carry one of them, and a cut-out needs its matte', () => {

@@ -58,11 +58,14 @@ describe.concurrent('script arguments, end to end', () => {
   it('eval.ts accepts all its flags', async () => {
     const r = await script('eval.ts', [
       '--data', MISSING_DATA, '--out', 'x.json', '--model', 'isnet-fp16', '--refiner', 'bilinear', '--resize', 'reference',
-      '--hints', 'trimap1', '--sets', 'grabcut,alphamatting', '--limit', '2', '--only', 'GT01,GT03', '--per-image',
+      '--hints', 'trimap1', '--sets', 'grabcut,alphamatting', '--limit', '2', '--only', 'GT01,GT03', '--per-image', '--quality', 'high',
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No eval data');
+    const strokes = await script('eval.ts', ['--data', MISSING_DATA, '--strokes', '2,5,10', '--solvers', 'closed-form,paste', '--quality', 'high']);
+    expect([strokes.code, strokes.stderr]).toEqual([0, '']);
+    expect(strokes.stdout).toContain('No eval data');
   });
   it('eval-reference.ts accepts all its flags', async () => {
     const r = await script('eval-reference.ts', [

@@ -14,6 +14,7 @@ import { applyEdgeControls, createMattingRefiner, createYielder, type EdgeContro
 import { decontaminate } from './decontaminate.js';
 import type { InferenceSession } from './runtime-port.js';
 import { alphaFromOutput } from './model-output.js';
+import { averageMirrored, checkQuality, mirrorPlanes, type RemoveQuality } from './mirror-average.js';
 
 export interface RemoverOptions {
   /** Network alpha → full-resolution matte; default: the matting refiner (guided filter, band solve around hints). */
@@ -30,6 +31,13 @@ export interface RunOptions {
   readonly edge?: EdgeControls | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ProgressListener | undefined;
+  /**
+   * 'high': the network also runs on the mirror image of its input and the two alphas are averaged
+   * (./mirror-average.ts): about twice the model time. Default 'standard'. Used by predict / matte /
+   * cutout; refineFrom refines whatever network alpha it is given. A per-run option, not the
+   * remover's: one loaded model serves both, and the frame lets the user choose per request.
+   */
+  readonly quality?: RemoveQuality | undefined;
 }
 
 export interface MatteResult {
@@ -79,20 +87,29 @@ export class BackgroundRemover {
     this.assertUsable();
     assertRgbaImage(image);
     const { signal, onProgress } = options;
+    const quality = checkQuality(options.quality);
     throwIfAborted(signal);
     const manifest = this.session.manifest;
     const t0 = this.now();
     onProgress?.({ stage: 'preprocess', fraction: 0 });
     const input = preprocess(image, manifest, { resize: this.resize, signal });
+    // Mirrored before the first run: a worker runtime takes (transfers) the input it is given.
+    const mirrored = quality === 'high' ? mirrorPlanes(input, manifest.input.shape[3], manifest.input.shape[2]) : undefined;
     onProgress?.({ stage: 'preprocess', fraction: 1 });
     const t1 = this.now();
     onProgress?.({ stage: 'inference', fraction: 0 });
-    const output = await this.session.run(input, signal);
+    // The activation (if the manifest names one) and the [0, 1] check: model-output.ts.
+    const lowRes = alphaFromOutput(await this.session.run(input, signal), manifest);
     throwIfAborted(signal);
+    if (mirrored) {
+      onProgress?.({ stage: 'inference', fraction: 0.5 });
+      const second = alphaFromOutput(await this.session.run(mirrored, signal), manifest);
+      throwIfAborted(signal);
+      averageMirrored(lowRes.data, second.data, lowRes.width, lowRes.height);
+    }
     onProgress?.({ stage: 'inference', fraction: 1 });
     const t2 = this.now();
-    // The activation (if the manifest names one) and the [0, 1] check: model-output.ts.
-    return { lowRes: alphaFromOutput(output, manifest), preprocessMs: t1 - t0, inferenceMs: t2 - t1 };
+    return { lowRes, preprocessMs: t1 - t0, inferenceMs: t2 - t1 };
   }
 
   async matte(image: RgbaImage, options: RunOptions = {}): Promise<MatteResult> {

@@ -3,7 +3,7 @@
  * session (constant-ish alpha, no ORT), with a gate that holds `predict` until the test opens it,
  * so a job can be kept "running" while the test queues, cancels or reconfigures around it.
  */
-import { BackgroundRemover, CoreError, type InferenceSession, type ModelManifest, type RgbaImage } from '@cutout/core';
+import { BackgroundRemover, CoreError, type InferenceSession, type ModelManifest, type RemoveQuality, type RgbaImage } from '@cutout/core';
 import type { DetectedCapabilities } from '../../packages/frame/src/capabilities.js';
 import type { ActiveSession } from '../../packages/frame/src/engine.js';
 import type { CreateEngine, EngineLike, EnginePrediction, FrameConfig } from '../../packages/frame/src/engine-factory.js';
@@ -53,6 +53,8 @@ export class FakeEngine implements EngineLike {
   current: ActiveSession | null = null;
   disposed = false;
   predictCalls = 0;
+  /** The quality of each predict call, in order. */
+  readonly qualities: RemoveQuality[] = [];
   /** When set, predict waits for it (or for the signal: then it fails with 'cancelled'). */
   gate: Gate | null = null;
   private started: Array<() => void> = [];
@@ -71,8 +73,9 @@ export class FakeEngine implements EngineLike {
     return this.current;
   }
 
-  async predict(image: RgbaImage, signal?: AbortSignal): Promise<EnginePrediction> {
+  async predict(image: RgbaImage, signal?: AbortSignal, _onProgress?: unknown, _onStage?: unknown, quality: RemoveQuality = 'standard'): Promise<EnginePrediction> {
     this.predictCalls++;
+    this.qualities.push(quality);
     const session = await this.ensure();
     for (const resolve of this.started.splice(0)) resolve();
     const gate = this.gate;
@@ -87,7 +90,7 @@ export class FakeEngine implements EngineLike {
         });
       });
     }
-    return { ...(await session.remover.predict(image, { signal })), session };
+    return { ...(await session.remover.predict(image, { signal, quality })), session };
   }
 
   async dispose(): Promise<void> {

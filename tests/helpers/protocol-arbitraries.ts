@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import {
-  BACKEND_CHOICES, HOSTS, INFERENCE_MODES, LIMITS, MODEL_SOURCES, OUTPUT_KINDS, PROGRESS_STAGES, THEMES, WEB_BACKENDS, WIRE_ERROR_CODES,
+  BACKEND_CHOICES, HOSTS, INFERENCE_MODES, LIMITS, MODEL_SOURCES, OUTPUT_KINDS, PROGRESS_STAGES, QUALITIES, THEMES, WEB_BACKENDS, WIRE_ERROR_CODES,
 } from '@cutout/protocol';
 
 export type Obj = Record<string, unknown>;
@@ -98,7 +98,7 @@ const removePayload = fc.tuple(size, fc.nat(3)).chain(([[w, h], shape]) => {
   const source = shape === 0 ? fc.record({ encoded: file, hintsEncoded: fc.option(file, { nil: undefined }) }) : fc.record({ image: pixels(4, w, h), hints: fc.option(pixels(1, w, h), { nil: undefined }) });
   const options = some({
     edge: some({ feather: num(0, E), shift: num(-E, E), smooth: num(0, E), hard: fc.boolean() }),
-    output: fc.constantFrom(...OUTPUT_KINDS), interactive: fc.boolean(), fixedOutput: fc.boolean(), label: fc.string({ maxLength: 20 }), png: fc.boolean(), maxOutputSide: int(1, 4096),
+    output: fc.constantFrom(...OUTPUT_KINDS), quality: fc.constantFrom(...QUALITIES), interactive: fc.boolean(), fixedOutput: fc.boolean(), label: fc.string({ maxLength: 20 }), png: fc.boolean(), maxOutputSide: int(1, 4096),
   });
   return fc.tuple(source, options).map(([s, o]) => ({ ...Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)), ...o }));
 });
@@ -205,7 +205,7 @@ function outOfRange(path: Path): unknown[] | null {
     case 'modelBaseUrl': return ['ftp://x/', 'not a url', `https://x.example/${'a'.repeat(LIMITS.maxUrlLength)}`, 'javascript:1'];
     case 'model': return path[0] === 'result' ? [long(64)] : ['', 'A B', '../x', long(64)];
     case 'message': case 'fallbackReason': return [long(2000)];
-    case 'kind': case 'method': case 'stage': case 'code': case 'output': case 'backend': case 'theme': case 'host': case 'source': case 'modelSource': return BAD_NAMES;
+    case 'kind': case 'method': case 'stage': case 'code': case 'output': case 'quality': case 'backend': case 'theme': case 'host': case 'source': case 'modelSource': return BAD_NAMES;
     case 'ok': return [false];
     case 'protocol': return [2];
     default: return null;
@@ -379,7 +379,7 @@ function problems(side: 'host' | 'frame', message: unknown): string[] {
         }
         break;
       case 'remove': {
-        if (!plain(p, ['image', 'encoded', 'hints', 'hintsEncoded', 'png', 'maxOutputSide', 'edge', 'output', 'interactive', 'fixedOutput', 'label'], [], 'remove')) break;
+        if (!plain(p, ['image', 'encoded', 'hints', 'hintsEncoded', 'png', 'maxOutputSide', 'edge', 'output', 'quality', 'interactive', 'fixedOutput', 'label'], [], 'remove')) break;
         if ((p['image'] === undefined) === (p['encoded'] === undefined)) fail('image xor encoded');
         if (p['hints'] !== undefined && p['hintsEncoded'] !== undefined) fail('hints and hintsEncoded');
         const size = p['image'] !== undefined ? pixels(p['image'], 4, 'image') : null;
@@ -396,6 +396,7 @@ function problems(side: 'host' | 'frame', message: unknown): string[] {
           if (e['hard'] !== undefined) bools(e, ['hard']);
         }
         if (p['output'] !== undefined) oneOf(p['output'], OUTPUT_KINDS, 'output');
+        if (p['quality'] !== undefined) oneOf(p['quality'], QUALITIES, 'quality');
         if (p['label'] !== undefined) str(p['label'], 0, LIMITS.maxLabelLength, 'label');
         for (const k of ['png', 'interactive', 'fixedOutput']) if (p[k] !== undefined) bools(p, [k]);
         break;

@@ -1,6 +1,6 @@
 /** argv → validated CLI options. Every flag is parsed here once; the rest of the CLI sees typed values. */
 import { parseArgs } from 'node:util';
-import { CoreError, parseColour, type EdgeControls, type Rgb, type ResizeMode } from '@cutout/core';
+import { CoreError, parseColour, REMOVE_QUALITIES, type EdgeControls, type RemoveQuality, type Rgb, type ResizeMode } from '@cutout/core';
 import { DEFAULT_MAX_PIXELS } from './decode.js';
 
 export interface CliOptions {
@@ -16,6 +16,7 @@ export interface CliOptions {
   readonly maxPixels: number;
   readonly resize: ResizeMode;
   readonly refiner: 'matting' | 'bilinear';
+  readonly quality: RemoveQuality;
   readonly edge: EdgeControls | undefined;
   readonly decontaminate: boolean;
   readonly quiet: boolean;
@@ -46,6 +47,8 @@ Options:
       --raw-colours      keep the photo's colours at soft edges (no decontamination)
       --refiner <name>   matting (default: edge-aware upsampling, re-solve around hints) or bilinear
       --resize <mode>    network input resize: antialias (default) or reference
+      --quality <q>      standard (default) or high: the model also runs on the mirror image
+                         and the two mattes are averaged (slightly cleaner edges, ~2× model time)
   -q, --quiet            no progress output, only errors and the summary
   -h, --help             this help
   -v, --version          print the version`;
@@ -87,6 +90,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
         hard: { type: 'boolean', default: false },
         'raw-colours': { type: 'boolean', default: false },
         refiner: { type: 'string' },
+        quality: { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -105,6 +109,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   if (resize !== 'antialias' && resize !== 'reference') throw new CoreError('invalid_argument', `--resize must be antialias or reference, not "${resize}".`);
   const refiner = v.refiner ?? 'matting';
   if (refiner !== 'matting' && refiner !== 'bilinear') throw new CoreError('invalid_argument', `--refiner must be matting or bilinear, not "${refiner}".`);
+  const quality = REMOVE_QUALITIES.find((q) => q === (v.quality ?? 'standard'));
+  if (quality === undefined) throw new CoreError('invalid_argument', `--quality must be ${REMOVE_QUALITIES.join(' or ')}, not "${v.quality}".`);
   const feather = pixels(v.feather, '--feather', 0);
   const shift = pixels(v.shift, '--shift', -200);
   const smooth = pixels(v.smooth, '--smooth', 0);
@@ -125,6 +131,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       maxPixels: v['max-pixels'] === undefined ? DEFAULT_MAX_PIXELS : positiveInt(v['max-pixels'], '--max-pixels', 1_000_000_000),
       resize,
       refiner,
+      quality,
       edge,
       decontaminate: v['raw-colours'] !== true,
       quiet: v.quiet === true,

@@ -48,12 +48,13 @@ async function processOne(remover: BackgroundRemover, file: string, out: string,
   }
   const note = decoded.downscaled ? ` (downscaled from ${decoded.originalWidth}×${decoded.originalHeight})` : '';
   if (options.alphaOnly) {
-    const { matte } = await remover.matte(image, { hints, edge: options.edge });
+    const { matte } = await remover.matte(image, { hints, edge: options.edge, quality: options.quality });
     await writeAlphaPng(alphaToBytes(matte), matte.width, matte.height, out);
   } else {
     const result = await remover.cutout(image, {
       hints,
       edge: options.edge,
+      quality: options.quality,
       background: options.background,
       crop: options.crop,
       decontaminate: options.decontaminate,

@@ -4,7 +4,7 @@
  * is lost mid-run (the run is repeated on WASM, so the user gets a result either way), and keeps
  * one session alive between requests.
  */
-import { BackgroundRemover, CoreError, isCoreError, type AlphaMatte, type ModelManifest, type ProgressListener, type RgbaImage } from '@cutout/core';
+import { BackgroundRemover, CoreError, isCoreError, type AlphaMatte, type ModelManifest, type ProgressListener, type RemoveQuality, type RgbaImage } from '@cutout/core';
 import type { InferenceRuntime } from '@cutout/core';
 import type { OrtBuild, OrtWebOptions, WebBackend } from '@cutout/core-web';
 import type { BackendChoice, Capabilities } from '@cutout/protocol';
@@ -214,19 +214,22 @@ export class Engine {
    * Network alpha for an image; a WebGPU failure mid-run (device lost, kernel error) marks
    * WebGPU as failed and repeats the run on WASM. `onStage` gets the core's preprocess and
    * inference events, plus inference estimates while the model runs (inference-estimate.ts).
+   * `quality` 'high' runs the model twice (photo and mirror image): expected twice as long.
    */
   async predict(
     image: RgbaImage,
     signal?: AbortSignal,
     onProgress?: (p: LoadProgress) => void,
     onStage?: ProgressListener,
+    quality: RemoveQuality = 'standard',
   ): Promise<{ lowRes: AlphaMatte; session: ActiveSession; preprocessMs: number; inferenceMs: number }> {
     const session = await this.ensure(signal, onProgress);
-    const expected = expectedInferenceMs(session.backend, this.inputPixels, this.inferenceMs.get(session.backend));
+    const runs = quality === 'high' ? 2 : 1;
+    const expected = runs * expectedInferenceMs(session.backend, this.inputPixels, this.inferenceMs.get(session.backend));
     const estimate = onStage ? withInferenceEstimate(onStage, expected) : undefined;
     try {
-      const out = await session.remover.predict(image, { signal, onProgress: estimate?.listener });
-      this.inferenceMs.set(session.backend, out.inferenceMs);
+      const out = await session.remover.predict(image, { signal, onProgress: estimate?.listener, quality });
+      this.inferenceMs.set(session.backend, out.inferenceMs / runs); // one run's time, whichever quality comes next
       return { ...out, session };
     } catch (e) {
       estimate?.stop(); // before a repeat on WASM, which starts its own
@@ -234,7 +237,7 @@ export class Engine {
       this.log('WebGPU failed during the run; repeating it on WASM', e);
       this.failed.set('webgpu', (e as Error).message);
       await this.reset();
-      return this.predict(image, signal, onProgress, onStage);
+      return this.predict(image, signal, onProgress, onStage, quality);
     } finally {
       estimate?.stop();
     }

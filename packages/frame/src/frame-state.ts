@@ -1,5 +1,5 @@
 /** The frame's observable state: what the UI renders. One small store, no framework coupling. */
-import type { OutputKind, PanelPayload, ProgressStage, ThemeName, WireErrorCode } from '@cutout/protocol';
+import type { OutputKind, PanelPayload, ProgressStage, Quality, ThemeName, WireErrorCode } from '@cutout/protocol';
 
 type Phase = 'idle' | 'working' | 'review' | 'error';
 
@@ -22,6 +22,8 @@ export interface FrameState {
   /** What a host that keeps the frame open as a panel shows (null: no panel). */
   readonly panel: PanelPayload | null;
   readonly theme: ThemeName;
+  /** The user's choice in the frame ("High quality (slower)"); a request's own `quality` wins over it. */
+  readonly quality: Quality;
 }
 
 export const INITIAL_STATE: FrameState = {
@@ -40,6 +42,7 @@ export const INITIAL_STATE: FrameState = {
   running: false,
   panel: null,
   theme: 'light',
+  quality: 'standard',
 };
 
 export class Store<T> {

@@ -2,7 +2,8 @@
  * Inference progress while the model runs. ORT reports nothing between the start and the end of a
  * run, so the frame estimates it from how long the run is expected to take (the previous run on
  * the same backend, else a default): an asymptotic curve that never decreases and never reaches 1
- * before the run ends, sent on a timer; 1 when the run ends.
+ * before the run ends, sent on a timer; 1 when the run ends. A fraction the core reports in between
+ * (the first of two runs done, quality 'high') is sent when it is ahead of the estimate.
  */
 import type { ProgressEvent, ProgressListener } from '@cutout/core';
 import type { WebBackend } from '@cutout/core-web';
@@ -57,7 +58,14 @@ export function withInferenceEstimate(forward: ProgressListener, expectedMs: num
       stop();
       return forward(event);
     }
-    if (stopTimer) return;
+    if (stopTimer) {
+      // A step the core reports itself (half-way through a 'high' quality run: two model runs) counts when ahead of the estimate.
+      if (event.fraction > last) {
+        last = event.fraction;
+        forward(event);
+      }
+      return;
+    }
     const start = clock.now();
     last = 0;
     forward(event);

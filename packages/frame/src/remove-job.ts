@@ -31,6 +31,8 @@ export async function runRemoveJob(ctx: RemoveJobContext, id: string, payload: R
   let hints: HintMask | undefined = payload.hints ?? (payload.hintsEncoded ? hintsFromImage(await decodeImage(payload.hintsEncoded.data)) : undefined);
   let edge: EdgeControls = payload.edge ?? {};
   const engine = ctx.engine();
+  // The host's choice for this request, else the user's in the frame ("High quality (slower)").
+  const quality = payload.quality ?? store.get().quality;
   const { lowRes, session, preprocessMs, inferenceMs } = await engine.predict(
     image,
     signal,
@@ -38,6 +40,7 @@ export async function runRemoveJob(ctx: RemoveJobContext, id: string, payload: R
     (e) => {
       if (e.stage === 'preprocess' || e.stage === 'inference') progress(id, e.stage, e.fraction);
     },
+    quality,
   );
   store.set({ backend: session.backend, model: session.model, fallbackReason: session.fallbackReason ?? null });
   const remover = session.remover;

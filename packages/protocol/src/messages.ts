@@ -21,6 +21,9 @@ export type WireErrorCode = CoreErrorCode | (typeof PROTOCOL_ERROR_CODES)[number
 
 export const OUTPUT_KINDS = ['mask', 'cutout'] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
+/** The automatic mode's quality (the core's RemoveQuality): 'high' also runs the model on the mirror image and averages (~2× model time). */
+export const QUALITIES = ['standard', 'high'] as const;
+export type Quality = (typeof QUALITIES)[number];
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export const WEB_BACKENDS = ['webgpu', 'wasm'] as const;
@@ -126,6 +129,11 @@ export interface RemovePayload {
   readonly edge?: WireEdgeControls;
   /** 'mask' returns only the matte; 'cutout' also returns decontaminated RGBA. Default 'mask'. */
   readonly output?: OutputKind;
+  /**
+   * 'high': the model also runs on the mirror image and the two mattes are averaged (about twice the
+   * model time; slightly cleaner edges). Absent: what the user chose in the frame (default 'standard').
+   */
+  readonly quality?: Quality;
   /**
    * Open the preview + brush UI and reply when the user applies (or error 'cancelled' when they
    * cancel). false: reply as soon as the matte is computed.

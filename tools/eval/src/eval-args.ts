@@ -4,9 +4,10 @@
  * `UsageError` (./args.ts); each script calls its parser through `parseOrExit`, before it reads
  * any data or loads a model. Tested in-process by tests/script-args.test.ts.
  */
-import type { ResizeMode } from '@cutout/core';
-import { checkInt, checkIntList, checkListOf, checkOneOf, parseArgv } from './args.js';
+import { REMOVE_QUALITIES, type RemoveQuality, type ResizeMode } from '@cutout/core';
+import { checkInt, checkIntList, checkListOf, checkOneOf, parseArgv, UsageError } from './args.js';
 import { EVAL_SETS, type EvalSetName } from './eval-data.js';
+import { HINTED_SOLVER_NAMES, type HintedSolverName } from './hinted-solvers.js';
 import type { ReferenceModel } from './reference-runner.js';
 import { REFINER_NAMES } from './refiners.js';
 
@@ -14,7 +15,8 @@ const optionalInt = (flag: string, value: string | undefined): number | undefine
 
 export const EVAL_USAGE =
   'usage: npm run eval -- --data ../shared/eval [--out FILE] [--model ID] [--refiner NAME] [--resize antialias|reference] ' +
-  '[--hints trimap1|trimap2] [--sets alphamatting,grabcut] [--limit N] [--only GT01,GT03] [--per-image]';
+  '[--quality standard|high] [--hints trimap1|trimap2 | --strokes 2,5,10 [--solvers closed-form,paste]] [--sets alphamatting,grabcut] ' +
+  '[--limit N] [--only GT01,GT03] [--per-image]';
 
 export interface EvalArgs {
   data: string | undefined;
@@ -22,7 +24,12 @@ export interface EvalArgs {
   model: string | undefined;
   refiner: (typeof REFINER_NAMES)[number];
   resize: ResizeMode;
+  quality: RemoveQuality;
   hints: 'trimap1' | 'trimap2' | undefined;
+  /** Stroke counts: the stroke eval (alphamatting only) instead of the automatic one. */
+  strokes: number[] | undefined;
+  /** The hinted solvers the stroke eval compares (default closed-form, today's). */
+  solvers: HintedSolverName[];
   sets: EvalSetName[];
   limit: number | undefined;
   only: string[] | undefined;
@@ -49,17 +56,28 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
       model: { type: 'string' },
       refiner: { type: 'string', default: 'default' },
       resize: { type: 'string', default: 'antialias' },
+      quality: { type: 'string', default: 'standard' },
       hints: { type: 'string' },
+      strokes: { type: 'string' },
+      solvers: { type: 'string' },
     },
   });
+  const strokes = v.strokes === undefined ? undefined : checkIntList('--strokes', v.strokes, 0);
+  const sets = checkListOf('--sets', v.sets, EVAL_SETS);
+  if (strokes !== undefined && v.hints !== undefined) throw new UsageError('--strokes places its own hints: leave out --hints');
+  if (strokes !== undefined && !sets.includes('alphamatting')) throw new UsageError('--strokes needs the alphamatting set (its trimaps place the strokes)');
+  if (strokes === undefined && v.solvers !== undefined) throw new UsageError('--solvers goes with --strokes');
   return {
     data: v.data,
     out: v.out,
     model: v.model,
     resize: checkOneOf<ResizeMode>('--resize', v.resize, ['antialias', 'reference']),
+    quality: checkOneOf('--quality', v.quality, REMOVE_QUALITIES),
     hints: v.hints === undefined ? undefined : checkOneOf<'trimap1' | 'trimap2'>('--hints', v.hints, ['trimap1', 'trimap2']),
+    strokes,
+    solvers: checkListOf('--solvers', v.solvers ?? 'closed-form', HINTED_SOLVER_NAMES),
     refiner: checkOneOf('--refiner', v.refiner, REFINER_NAMES),
-    sets: checkListOf('--sets', v.sets, EVAL_SETS),
+    sets,
     limit: optionalInt('--limit', v.limit),
     only: v.only?.split(','),
     perImage: v['per-image'],

@@ -14,6 +14,8 @@
  *    black over the subject) but not to the error pixels: it also covers correct pixels around
  *    them, which is the roughness.
  * The unknown band is never painted, so u_SAD changes only through the re-solve.
+ * The other simulation, a fixed number of seeded strokes near the band whatever the mask's errors
+ * (`npm run eval -- --strokes`), is ./band-strokes.ts; it shares the brush (radius, disk) defined here.
  */
 import { UNKNOWN_HIGH, UNKNOWN_LOW } from './metrics.js';
 
@@ -54,6 +56,29 @@ export interface SimulatedStrokes {
 export function brushRadius(width: number, height: number, options: StrokeOptions = {}): number {
   const o = { ...DEFAULT_STROKE_OPTIONS, ...options };
   return Math.max(o.minRadius, Math.round(o.radiusFraction * Math.max(width, height)));
+}
+
+/** Whether a trimap value is in the definite region a stroke code may paint: background for black, foreground for white. */
+export function inDefinite(trimapValue: number, code: number): boolean {
+  return code === PAINTED_BLACK ? trimapValue <= UNKNOWN_LOW : trimapValue >= UNKNOWN_HIGH;
+}
+
+/**
+ * Paints `code` over the disk of radius r (px) centred on (cx, cy), where `paintable(index)` and not
+ * already `code`; returns how many pixels it changed. One dab of the round brush, clipped.
+ */
+export function stampDisk(strokes: Uint8Array, width: number, height: number, cx: number, cy: number, r: number, code: number, paintable: (i: number) => boolean): number {
+  let painted = 0;
+  for (let y = Math.max(0, cy - r); y <= Math.min(height - 1, cy + r); y++) {
+    for (let x = Math.max(0, cx - r); x <= Math.min(width - 1, cx + r); x++) {
+      if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) continue;
+      const i = y * width + x;
+      if (strokes[i] === code || !paintable(i)) continue;
+      strokes[i] = code;
+      painted++;
+    }
+  }
+  return painted;
 }
 
 const NONE = 0;
@@ -133,19 +158,7 @@ export function simulateStrokes(trimap: Uint8Array, written: Uint8Array, width: 
     const code = k === BG ? PAINTED_BLACK : PAINTED_WHITE;
     if (strokes[c] === code) continue;
     const cx = c % width;
-    const cy = (c - cx) / width;
-    let painted = 0;
-    for (let y = Math.max(0, cy - r); y <= Math.min(height - 1, cy + r); y++) {
-      for (let x = Math.max(0, cx - r); x <= Math.min(width - 1, cx + r); x++) {
-        if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) continue;
-        const i = y * width + x;
-        const t = trimap[i] as number;
-        const inRegion = k === BG ? t <= UNKNOWN_LOW : t >= UNKNOWN_HIGH;
-        if (!inRegion || strokes[i] === code) continue;
-        strokes[i] = code;
-        painted++;
-      }
-    }
+    const painted = stampDisk(strokes, width, height, cx, (c - cx) / width, r, code, (i) => inDefinite(trimap[i] as number, code));
     if (k === BG) {
       counts.blackDisks++;
       counts.blackPixels += painted;

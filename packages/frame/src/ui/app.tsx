@@ -9,6 +9,7 @@ import type { FrameState, Store } from '../frame-state.js';
 import { DiagnosticsView } from './diagnostics-view.js';
 import { handleFrameKey } from './keys.js';
 import { PanelView } from './panel-view.js';
+import { QualityChoice } from './quality-choice.js';
 import type { ReviewController } from './review-controller.js';
 import { ReviewPanel } from './review-panel.js';
 import { useStore } from './use-store.js';
@@ -69,6 +70,7 @@ export function App({ state, review, onCancel, onCommand, diagnostics, keyScope 
           )}
         </header>
         {s.panel && <PanelView panel={s.panel} busy={s.running} onCommand={onCommand} />}
+        {!r.job && <QualityChoice quality={s.quality} disabled={s.running} onChange={(quality) => state.set({ quality })} />}
         {s.label && <p class="label">{s.label}</p>}
         {s.phase === 'working' && (
           <section class="progress" aria-live="polite">
