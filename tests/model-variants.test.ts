@@ -87,6 +87,19 @@ describe.skipIf(!need({ models: HAVE_MODELS }))('prepared model variants', () =>
     expect(d.mean).toBeLessThanOrEqual(1e-4);
   });
 
+  it('isnet-mixed4-web (int4/int8 weights, under 30 MB) stays close to the fp16 original on a real sample', async () => {
+    const bytes = readFileSync(join(MODELS_DIR, 'isnet-mixed4-web.onnx')).length;
+    expect(bytes).toBeLessThan(30_000_000);
+    const manifest = parseModelManifest(JSON.parse(readFileSync(join(MODELS_DIR, 'isnet-mixed4-web.json'), 'utf8')), 'isnet-mixed4-web');
+    expect(manifest.dequantize).toBe('in-graph');
+    const { out } = await run('isnet-mixed4-web');
+    const d = diff(out, reference);
+    // Measured on coffee.png: mean |Δ| 3.4e-4, max 0.069, IoU@0.5 0.9996 (over the four samples mean
+    // |Δ| 2.1e-3 against isnet-fp32, docs/models.md). A broken unpacking or scale moves whole regions.
+    expect(d.mean).toBeLessThan(2e-3);
+    expect(d.iou).toBeGreaterThan(0.995);
+  });
+
   it('isnet-fp32-web-dynamic runs at 320² and gives a matte close to the 1024² one', async () => {
     const small = await preprocess(SAMPLE, 320, 320);
     const { out } = await run('isnet-fp32-web-dynamic', small);

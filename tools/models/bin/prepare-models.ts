@@ -32,6 +32,11 @@ const BUILD_SOURCES = [
   'src/onnx-graph.ts',
   'src/onnx-fp32.ts',
   'src/onnx-int8.ts',
+  'src/onnx-int4.ts',
+  'src/onnx-mixed.ts',
+  'src/mixed-recipe.ts',
+  'src/conv-input-means.ts',
+  'data/isnet-input-means.json',
   'src/model-data.ts',
   'src/model-variants.ts',
 ].map((f) => join(PKG, f));

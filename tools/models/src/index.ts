@@ -5,4 +5,6 @@ export * from './model-measure.js';
 export * from './model-variants.js';
 export * from './onnx-fp32.js';
 export * from './onnx-graph.js';
+export * from './onnx-int4.js';
 export * from './onnx-int8.js';
+export * from './onnx-mixed.js';

@@ -5,6 +5,8 @@
 import type { ModelManifest, ModelPrecision } from '@cutout/core';
 import { convertFp16ToFp32, countFp16 } from './onnx-fp32.js';
 import { quantizeWeightsInt8, type Int8Options } from './onnx-int8.js';
+import { quantizeWeightsMixed } from './onnx-mixed.js';
+import { MIXED, mixedOptions, type MixedRecipe } from './mixed-recipe.js';
 import {
   attr,
   decodeModel,
@@ -45,6 +47,8 @@ export interface VariantSpec {
   readonly fp32?: boolean;
   /** Weight-only int8 (onnx-int8.ts) after the fp32 conversion: about a quarter of the size, fp32 compute. */
   readonly int8?: Int8Options;
+  /** Mixed int4/int8 weights (onnx-mixed.ts, mixed-recipe.ts) after the fp32 conversion: under 30 MB, fp32 compute. */
+  readonly mixed?: MixedRecipe;
   /** MaxPool ceil_mode to force; undefined keeps the original (1). */
   readonly ceilMode?: 0 | 1;
   readonly dynamicSize?: boolean;
@@ -119,6 +123,28 @@ export const VARIANTS: readonly VariantSpec[] = [
     description: 'isnet-fp32-web with weight-only int8 (44 MB download, fp32 compute after the session folds the weights).',
   },
   {
+    id: 'isnet-mixed4',
+    source: '/models/medium',
+    precision: 'fp32',
+    backends: ['cpu'],
+    requiresShaderF16: false,
+    fp32: true,
+    mixed: MIXED,
+    description:
+      'isnet-fp32 with weight-only int4 (groups of 16) and int8 for the most sensitive layers, biases corrected: 29.8 MB; folded back to fp32 when the session is created.',
+  },
+  {
+    id: 'isnet-mixed4-web',
+    source: '/models/medium',
+    precision: 'fp32',
+    backends: ['wasm', 'webgpu'],
+    requiresShaderF16: false,
+    fp32: true,
+    mixed: MIXED,
+    ceilMode: 0,
+    description: 'isnet-mixed4 with MaxPool ceil_mode=0: a 29.8 MB download, fp32 compute after the session folds the weights.',
+  },
+  {
     id: 'isnet-fp32-web-dynamic',
     source: '/models/medium',
     precision: 'fp32',
@@ -146,6 +172,10 @@ export function transformVariant(model: Model, spec: VariantSpec): string[] {
     notes.push(
       `int8: ${q.quantized} initializers (${q.kept} large ones kept fp32), ${(q.bytesBefore / 1e6).toFixed(1)} → ${(q.bytesAfter / 1e6).toFixed(1)} MB, worst error ${(q.maxRelativeError * 100).toFixed(2)} % of a channel's max`,
     );
+  }
+  if (spec.mixed) {
+    const q = quantizeWeightsMixed(model, mixedOptions(spec.mixed));
+    notes.push(`mixed: ${q.int4} int4 + ${q.int8} int8 initializers, ${q.biasesCorrected} biases corrected, ${(q.bytesBefore / 1e6).toFixed(1)} → ${(q.bytesAfter / 1e6).toFixed(1)} MB`);
   }
   if (spec.ceilMode !== undefined) notes.push(`MaxPool ceil_mode→${spec.ceilMode}: ${setMaxPoolCeilMode(model, spec.ceilMode)} changed`);
   if (spec.dynamicSize) {
@@ -203,7 +233,7 @@ export function manifestFor(spec: VariantSpec, bytes: number, sha256: string, da
     input: { name: INPUT_NAME, shape: [1, 3, SIZE, SIZE], mean: [128, 128, 128], std: [256, 256, 256] },
     output: { name: OUTPUT_NAME, shape: [1, 1, SIZE, SIZE] },
     precision: spec.precision,
-    ...(spec.int8 ? { dequantize: 'in-graph' as const } : {}),
+    ...(spec.int8 || spec.mixed ? { dequantize: 'in-graph' as const } : {}),
     backends: spec.backends,
     requiresShaderF16: spec.requiresShaderF16,
     dynamicSize: spec.dynamicSize === true,

@@ -32,7 +32,7 @@ export interface Int8Stats {
   maxRelativeError: number;
 }
 
-function floatValues(t: Tensor): Float32Array {
+export function floatValues(t: Tensor): Float32Array {
   if ((t.externalData?.length ?? 0) > 0) throw new Error(`${t.name}: external data is not supported`);
   if (t.rawData && t.rawData.length > 0) {
     const raw = t.rawData;
