@@ -63,7 +63,7 @@ describe.concurrent('script arguments, end to end', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No eval data');
-    const strokes = await script('eval.ts', ['--data', MISSING_DATA, '--strokes', '2,5,10', '--solvers', 'closed-form,paste', '--quality', 'high']);
+    const strokes = await script('eval.ts', ['--data', MISSING_DATA, '--strokes', '2,5,10', '--solvers', 'default,paste', '--quality', 'high']);
     expect([strokes.code, strokes.stderr]).toEqual([0, '']);
     expect(strokes.stdout).toContain('No eval data');
   });

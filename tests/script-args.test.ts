@@ -29,7 +29,7 @@ const BAD: [script: keyof typeof PARSERS, args: string[], message: string | RegE
   ['eval.ts', ['--strokes', '2,five'], '--strokes must be a whole number ≥ 0, not "five"'],
   ['eval.ts', ['--strokes', '2', '--hints', 'trimap1'], '--strokes places its own hints: leave out --hints'],
   ['eval.ts', ['--strokes', '2', '--sets', 'grabcut'], '--strokes needs the alphamatting set'],
-  ['eval.ts', ['--strokes', '2', '--solvers', 'closed-form,magic'], '--solvers: unknown "magic" (valid: closed-form, closed-form-unbounded, paste)'],
+  ['eval.ts', ['--strokes', '2', '--solvers', 'default,magic'], '--solvers: unknown "magic" (valid: default, closed-form-before, net-prior, default-unbounded, paste)'],
   ['eval.ts', ['--solvers', 'paste'], '--solvers goes with --strokes'],
   ['eval-reference.ts', ['--model', 'huge'], '--model must be one of small, medium, large, not "huge"'],
   ['eval-reference.ts', ['--per-imag'], "Unknown option '--per-imag'"],
@@ -59,14 +59,14 @@ describe('eval scripts: all flags', () => {
     ]);
     expect(args).toEqual({
       data: 'd', out: 'x.json', model: 'isnet-fp16', refiner: 'bilinear', resize: 'reference', quality: 'high', hints: 'trimap1',
-      strokes: undefined, solvers: ['closed-form'], sets: ['grabcut', 'alphamatting'], limit: 2, only: ['GT01', 'GT03'], perImage: true,
+      strokes: undefined, solvers: ['default'], sets: ['grabcut', 'alphamatting'], limit: 2, only: ['GT01', 'GT03'], perImage: true,
     });
-    expect(parseEvalArgs(['--strokes', '2,5,10', '--solvers', 'closed-form,paste'])).toMatchObject({ strokes: [2, 5, 10], solvers: ['closed-form', 'paste'], hints: undefined });
+    expect(parseEvalArgs(['--strokes', '2,5,10', '--solvers', 'default,paste'])).toMatchObject({ strokes: [2, 5, 10], solvers: ['default', 'paste'], hints: undefined });
   });
   it('eval.ts defaults', () => {
     expect(parseEvalArgs([])).toEqual({
       data: undefined, out: undefined, model: undefined, refiner: 'default', resize: 'antialias', quality: 'standard', hints: undefined,
-      strokes: undefined, solvers: ['closed-form'], sets: ['alphamatting', 'grabcut'], limit: undefined, only: undefined, perImage: false,
+      strokes: undefined, solvers: ['default'], sets: ['alphamatting', 'grabcut'], limit: undefined, only: undefined, perImage: false,
     });
   });
   it('eval-reference.ts', () => {

@@ -70,7 +70,7 @@ function remover(): { remover: BackgroundRemover; runs: () => number } {
 describe('stroke eval', () => {
   it('runs the model once per image and every solver on 0 and each stroke count, for both trimaps', async () => {
     const r = remover();
-    const solvers = (['closed-form', 'paste'] as const).map((name) => ({ name, refiner: hintedSolverByName(name) }));
+    const solvers = (['default', 'paste'] as const).map((name) => ({ name, refiner: hintedSolverByName(name) }));
     const report = await evaluateStrokes({ remover: r.remover, items: [item], counts: [5, 2], solvers, quality: 'standard', decode: async () => image });
     expect(r.runs()).toBe(1);
     expect(report.counts).toEqual([0, 2, 5]);
@@ -79,7 +79,7 @@ describe('stroke eval', () => {
     expect(rows[2]!['strokes_trimap1']).toBe(2);
     expect(rows[5]!['painted_trimap2']!).toBeGreaterThan(rows[2]!['painted_trimap2']!);
     for (const n of [0, 2, 5]) {
-      for (const key of ['closed-form.u_SAD_trimap1', 'closed-form.u_SAD_trimap2', 'closed-form.SAD_trimap1', 'paste.u_SAD_trimap2', 'closed-form.ms_trimap1']) {
+      for (const key of ['default.u_SAD_trimap1', 'default.u_SAD_trimap2', 'default.SAD_trimap1', 'paste.u_SAD_trimap2', 'default.ms_trimap1']) {
         expect(Number.isFinite(rows[n]![key]), `${n} ${key}`).toBe(true);
       }
       // Pasting the strokes changes nothing in the band: u_SAD stays at the automatic matte's.
@@ -87,7 +87,7 @@ describe('stroke eval', () => {
     }
     expect(report.mean[2]).toEqual(rows[2]);
     const table = formatStrokesReport(report);
-    expect(table).toMatch(/closed-form/);
+    expect(table).toMatch(/default/);
     expect(table.split('\n').filter((l) => /^(0|2|5) /.test(l))).toHaveLength(3);
   });
 

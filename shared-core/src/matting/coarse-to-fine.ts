@@ -10,13 +10,14 @@ import { resamplePlane } from '../resample.js';
 
 /**
  * Coarse-to-fine solve (Levin et al. 2008, §6 use a multi-resolution scheme for speed): while the
- * band is larger than `coarseBand` pixels, solve the 2×-downsampled problem first (guide, prior
+ * band is larger than `opts.coarseBand` pixels, solve the 2×-downsampled problem first (guide, prior
  * averaged; a coarse pixel is known only when its children agree) and start CG at this level from
  * its bilinear upsampling. CG iteration counts grow with the band's width in pixels, so the fine
  * level then needs only a few dozen iterations.
  */
-export async function solveCoarseToFine(guide: GuidePlanes, band: Band, prior: Float32Array, opts: SolveOptions = {}, coarseBand = 16_000): Promise<SolveResult> {
+export async function solveCoarseToFine(guide: GuidePlanes, band: Band, prior: Float32Array, opts: SolveOptions = {}, finest = true): Promise<SolveResult> {
   const { width: w, height: h } = band;
+  const coarseBand = opts.coarseBand ?? 16_000;
   if (band.unknown.length <= coarseBand || w < 32 || h < 32) return solveClosedForm(guide, band, prior, opts);
   const cw = (w + 1) >> 1;
   const ch = (h + 1) >> 1;
@@ -57,10 +58,13 @@ export async function solveCoarseToFine(guide: GuidePlanes, band: Band, prior: F
     { width: cw, height: ch, state: cstate, unknown, nearHint: cnear },
     cp,
     opts,
-    coarseBand,
+    false,
   );
   const initial = new Float32Array(w * h);
   resamplePlane(coarse.alpha, cw, ch, initial, w, h, false);
-  const fine = await solveClosedForm(guide, band, prior, { ...opts, initial, maxIterations: Math.min(opts.maxIterations ?? 300, opts.fineIterations ?? 30) });
+  // Intermediate levels stop at fineIterations; the finest runs to the tolerance, cap or deadline.
+  const maxIterations = finest && opts.finestIterations !== undefined ? opts.finestIterations : Math.min(opts.maxIterations ?? 300, opts.fineIterations ?? 30);
+  const fine = await solveClosedForm(guide, band, prior, { ...opts, initial, maxIterations });
   return { ...fine, iterations: fine.iterations + coarse.iterations, timedOut: fine.timedOut || coarse.timedOut };
 }
+

@@ -14,8 +14,8 @@
  */
 import { clampUnit } from '../clamp.js';
 import { CoreError } from '../errors.js';
-import { applyHintsInPlace, assertHintSize, HINT_KEEP, HINT_REMOVE } from '../hints.js';
-import { boxMean, dilateMask } from './box.js';
+import { applyHintsInPlace, assertHintSize } from '../hints.js';
+import { hintedFraction, localiseToHints, strokeNeighbourhood } from './stroke-locality.js';
 import { assertRgbaImage, type AlphaMatte, type RgbaImage } from '../image.js';
 import type { Refiner, RefineInput } from '../refiner.js';
 import { areaAverageRgb, resamplePlane } from '../resample.js';
@@ -24,6 +24,7 @@ import { applyEdgeControls, type EdgeControls } from './edge-controls.js';
 import { applyCoefficients, applyCoefficientsUpsampled, guidedCoefficients, type GuidePlanes } from './guided-filter.js';
 import { computeBand, downsampleHints } from './trimap-band.js';
 import { createYielder } from './yielder.js';
+import { hintSolveOptions, resolveHintSolver, type HintSolverName, type HintSolverSpec } from './hint-solvers.js';
 import { estimateForegroundMultiLevel } from './foreground.js';
 
 export interface MattingOptions {
@@ -64,6 +65,13 @@ export interface MattingOptions {
    */
   readonly hintLambda?: number;
   readonly maxHintSolveMs?: number;
+  /**
+   * CG budget of a brush stroke's local re-solve (hints under localHintsBelow; default 240 ms: with
+   * the blending around it the re-solve stays under 300 ms on an 800 px photo). Strokes
+   * solve the closed-form energy (with the solver's prior, if any) without nonlocal terms: their
+   * neighbour search alone took 300–500 ms on a stroke's neighbourhood (dev half, 2-core machine).
+   */
+  readonly maxStrokeSolveMs?: number;
   readonly maxHintIterations?: number;
   /** Radius (px of the work grid) and ε of the fast-guided-filter upsampling (defaults 1 and 1e-4). */
   readonly upsampleRadius?: number;
@@ -77,11 +85,20 @@ export interface MattingOptions {
    * kept local to the strokes (default 0.5; a trimap covers far more).
    */
   readonly localHintsBelow?: number;
+  /** The hinted solve's variant (./hint-solvers.ts): a name, or a spec (measurements). Default 'info-flow'. */
+  readonly hintSolver?: HintSolverName | HintSolverSpec;
+  /**
+   * Hints covering ≥ localHintsBelow (a trimap): solve 'all' its undecided pixels (default), or only
+   * those 'near' a hint, within 2 band radii (before issue 15: the rest kept the prior's 0/1).
+   */
+  readonly trimapBand?: 'all' | 'near';
   /** Diagnostics hook: called once per refine with the solve's statistics. */
   readonly onSolveStats?: (stats: { band: number; pixels: number; iterations: number; relativeResidual: number; timedOut: boolean; ms: number }) => void;
 }
 
 export const DEFAULT_MATTING_OPTIONS: Required<Omit<MattingOptions, 'edge' | 'onSolveStats'>> = {
+  hintSolver: 'info-flow',
+  trimapBand: 'all',
   solve: 'hints',
   maxSolveMs: 400,
   maxIterations: 200,
@@ -94,6 +111,7 @@ export const DEFAULT_MATTING_OPTIONS: Required<Omit<MattingOptions, 'edge' | 'on
   lambda: 0.01,
   hintLambda: 0,
   maxHintSolveMs: 1500,
+  maxStrokeSolveMs: 240,
   maxHintIterations: 3000,
   localHintsBelow: 0.5,
   upsampleRadius: 1,
@@ -139,6 +157,7 @@ export function guideAtSize(image: RgbaImage, w: number, h: number): GuidePlanes
 
 export function createMattingRefiner(options: MattingOptions = {}): Refiner {
   const o = { ...DEFAULT_MATTING_OPTIONS, ...options };
+  const spec = resolveHintSolver(o.hintSolver);
   return {
     name: o.solve === false ? 'guided' : 'matting',
     async refine({ lowRes, image, hints, signal, onProgress }: RefineInput): Promise<AlphaMatte> {
@@ -179,14 +198,24 @@ export function createMattingRefiner(options: MattingOptions = {}): Refiner {
       } else {
         const prior = clampUnit(applyCoefficients(coeffs, guide));
         const gridHints = hints ? downsampleHints(hints.data, W, H, ww, wh) : undefined;
-        const band = computeBand(prior, ww, wh, gridHints, { radius: Math.max(2, long * o.bandRadius) });
+        // Strokes: the band only around them (./stroke-locality.ts). A trimap: all of its undecided pixels ('all').
+        const r = Math.max(2, Math.round(long * o.bandRadius));
+        const local = gridHints !== undefined && hintedFraction(gridHints) < o.localHintsBelow;
+        const everyUndecided = gridHints !== undefined && !local && o.trimapBand === 'all';
+        const band = computeBand(prior, ww, wh, gridHints, {
+          radius: Math.max(2, long * o.bandRadius),
+          ...(everyUndecided ? { hintRadius: Number.POSITIVE_INFINITY } : {}),
+          ...(local ? { within: strokeNeighbourhood(gridHints, ww, wh, 6 * r) } : {}),
+        });
         report(0.2);
         await yielder.tick();
         const start = performance.now();
-        const budgetMs = hints ? o.maxHintSolveMs : o.maxSolveMs;
+        const budgetMs = local ? o.maxStrokeSolveMs : hints ? o.maxHintSolveMs : o.maxSolveMs;
+        const { terms, ...strokeOptions } = hints ? hintSolveOptions(spec, o.hintLambda) : {};
         const solved = await solveCoarseToFine(guide, band, prior, {
           eps: o.eps,
-          lambda: hints ? o.hintLambda : o.lambda,
+          ...(hints ? strokeOptions : { lambda: o.lambda }),
+          ...(terms && !local ? { terms } : {}),
           maxIterations: hints ? o.maxHintIterations : o.maxIterations,
           deadline: start + budgetMs,
           yielder: {
@@ -198,13 +227,7 @@ export function createMattingRefiner(options: MattingOptions = {}): Refiner {
           },
         });
         report(0.8);
-        // Brush strokes (few hinted pixels) change the matte only around themselves: the solve is
-        // blended into the unhinted result with a soft falloff, so a stroke on the hair never moves
-        // the edge at the other side of the photo. A trimap (most pixels hinted) decides everything.
-        if (gridHints && hintedFraction(gridHints) < o.localHintsBelow) {
-          const r = Math.max(2, Math.round(long * o.bandRadius));
-          localiseToHints(solved.alpha, prior, gridHints, ww, wh, 3 * r, r);
-        }
+        if (gridHints && local) localiseToHints(solved.alpha, prior, gridHints, ww, wh, 3 * r, r);
         o.onSolveStats?.({ band: band.unknown.length, pixels: ww * wh, iterations: solved.iterations, relativeResidual: solved.relativeResidual, timedOut: solved.timedOut, ms: performance.now() - start });
         if (full) data = solved.alpha;
         else {
@@ -221,34 +244,6 @@ export function createMattingRefiner(options: MattingOptions = {}): Refiner {
     },
   };
 }
-
-function hintedFraction(hints: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < hints.length; i++) {
-    const v = hints[i] as number;
-    if (v === HINT_KEEP || v === HINT_REMOVE) n++;
-  }
-  return n / Math.max(1, hints.length);
-}
-
-/** alpha ← w·alpha + (1−w)·prior, w = 1 within `reach` of a hint pixel, falling to 0 over `soft` px. */
-function localiseToHints(alpha: Float32Array, prior: Float32Array, hints: Uint8Array, w: number, h: number, reach: number, soft: number): void {
-  const hinted = new Uint8Array(w * h);
-  for (let i = 0; i < hinted.length; i++) {
-    const v = hints[i] as number;
-    if (v === HINT_KEEP || v === HINT_REMOVE) hinted[i] = 1;
-  }
-  const near = dilateMask(hinted, w, h, reach);
-  const weight = new Float32Array(w * h);
-  for (let i = 0; i < weight.length; i++) weight[i] = near[i] as number;
-  const smooth = new Float32Array(w * h);
-  boxMean(weight, w, h, soft, smooth);
-  for (let i = 0; i < alpha.length; i++) {
-    const k = Math.max(smooth[i] as number, hinted[i] as number);
-    alpha[i] = k * (alpha[i] as number) + (1 - k) * (prior[i] as number);
-  }
-}
-
 
 /**
  * Decontaminated foreground colours for the cut-out (Germer et al. 2020, ./foreground.ts): RGBA

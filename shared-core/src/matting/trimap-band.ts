@@ -19,8 +19,10 @@ export interface BandOptions {
   readonly hi?: number;
   /** Dilation radius of uncertain pixels, px on this grid. */
   readonly radius: number;
-  /** Undecided pixels within this distance of a hint pixel are solved. Default 2 × radius. */
+  /** Undecided pixels within this distance of a hint pixel are solved (Infinity: all of them). Default 2 × radius. */
   readonly hintRadius?: number;
+  /** Where given, only pixels marked 1 here can be in the band (a brush stroke's neighbourhood). */
+  readonly within?: Uint8Array;
 }
 
 /** Per-pixel state codes. */
@@ -80,7 +82,8 @@ export function computeBand(alpha: Float32Array, width: number, height: number, 
       }
     }
     if (any) {
-      const near = dilateMask(hinted, width, height, Math.max(1, Math.round(opts.hintRadius ?? 2 * r)));
+      const hr = opts.hintRadius ?? 2 * r;
+      const near = hr === Number.POSITIVE_INFINITY ? new Uint8Array(n).fill(1) : dilateMask(hinted, width, height, Math.max(1, Math.round(hr)));
       for (let i = 0; i < n; i++) band[i] = (band[i] as number) | (near[i] as number);
       nearHint = near;
     }
@@ -91,7 +94,7 @@ export function computeBand(alpha: Float32Array, width: number, height: number, 
     let s: number;
     if (h === HINT_KEEP) s = BAND_HINT_FG;
     else if (h === HINT_REMOVE) s = BAND_HINT_BG;
-    else if (band[i]) s = BAND_UNKNOWN;
+    else if (band[i] && (!opts.within || opts.within[i])) s = BAND_UNKNOWN;
     else s = (alpha[i] as number) >= 0.5 ? BAND_FG : BAND_BG;
     state[i] = s;
     if (s === BAND_UNKNOWN) count++;

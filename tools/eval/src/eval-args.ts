@@ -15,7 +15,7 @@ const optionalInt = (flag: string, value: string | undefined): number | undefine
 
 export const EVAL_USAGE =
   'usage: npm run eval -- --data ../shared/eval [--out FILE] [--model ID] [--refiner NAME] [--resize antialias|reference] ' +
-  '[--quality standard|high] [--hints trimap1|trimap2 | --strokes 2,5,10 [--solvers closed-form,paste]] [--sets alphamatting,grabcut] ' +
+  '[--quality standard|high] [--hints trimap1|trimap2 | --strokes 2,5,10 [--solvers default,paste]] [--sets alphamatting,grabcut] ' +
   '[--limit N] [--only GT01,GT03] [--per-image]';
 
 export interface EvalArgs {
@@ -28,7 +28,7 @@ export interface EvalArgs {
   hints: 'trimap1' | 'trimap2' | undefined;
   /** Stroke counts: the stroke eval (alphamatting only) instead of the automatic one. */
   strokes: number[] | undefined;
-  /** The hinted solvers the stroke eval compares (default closed-form, today's). */
+  /** The hinted solvers the stroke eval compares (default: today's, 'default'). */
   solvers: HintedSolverName[];
   sets: EvalSetName[];
   limit: number | undefined;
@@ -75,7 +75,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     quality: checkOneOf('--quality', v.quality, REMOVE_QUALITIES),
     hints: v.hints === undefined ? undefined : checkOneOf<'trimap1' | 'trimap2'>('--hints', v.hints, ['trimap1', 'trimap2']),
     strokes,
-    solvers: checkListOf('--solvers', v.solvers ?? 'closed-form', HINTED_SOLVER_NAMES),
+    solvers: checkListOf('--solvers', v.solvers ?? 'default', HINTED_SOLVER_NAMES),
     refiner: checkOneOf('--refiner', v.refiner, REFINER_NAMES),
     sets,
     limit: optionalInt('--limit', v.limit),

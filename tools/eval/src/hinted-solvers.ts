@@ -7,11 +7,16 @@ import type { Refiner } from '@cutout/core';
 import { createMattingRefiner } from '@cutout/core/matting';
 
 export const HINTED_SOLVERS = {
-  // Today's: the default matting refiner, closed-form solve in the band around the hints (λ 0, 1.5 s budget, kept local to strokes).
-  'closed-form': () => createMattingRefiner(),
-  // The same solve without the time budget (iteration cap 3000 only): what it gives when it is not cut short, and the
+  // Today's: the default matting refiner. Strokes: the closed-form energy in the strokes' neighbourhood, 240 ms budget
+  // (shared-core/src/matting/hint-solvers.ts; nonlocal terms are for trimap-sized hints).
+  default: () => createMattingRefiner(),
+  // The solve before issue 15 (closed-form, its coarse-to-fine schedule, the 1.5 s budget strokes had then).
+  'closed-form-before': () => createMattingRefiner({ hintSolver: 'closed-form-before', maxStrokeSolveMs: 1500 }),
+  // The network alpha as a confidence-weighted prior near the strokes too.
+  'net-prior': () => createMattingRefiner({ hintSolver: 'net-prior' }),
+  // Today's without a time budget (iteration cap 3000 only): what it gives when it is not cut short, and the
   // same on any machine (the budgeted solve stops where the clock says, so its figures move with the machine's load).
-  'closed-form-unbounded': () => createMattingRefiner({ maxHintSolveMs: Number.POSITIVE_INFINITY }),
+  'default-unbounded': () => createMattingRefiner({ maxHintSolveMs: Number.POSITIVE_INFINITY, maxStrokeSolveMs: Number.POSITIVE_INFINITY }),
   // No re-solve: the guided-filter matte with the strokes pasted in, the floor a solver has to beat.
   paste: () => createMattingRefiner({ solve: false }),
 } as const satisfies Record<string, () => Refiner>;

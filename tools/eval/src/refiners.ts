@@ -3,7 +3,23 @@ import { bilinearRefiner, type Refiner } from '@cutout/core';
 import { createMattingRefiner } from '@cutout/core/matting';
 
 /** Every name `refinerByName` accepts ('default' is what BackgroundRemover uses when given no refiner). */
-export const REFINER_NAMES = ['default', 'bilinear', 'guided', 'guided-1024', 'matting', 'matting-lowres', 'matting-converged', 'matting-solve'] as const;
+export const REFINER_NAMES = [
+  'default',
+  'bilinear',
+  'guided',
+  'guided-1024',
+  'matting',
+  'matting-lowres',
+  'matting-converged',
+  'matting-solve',
+  // The hinted solve's variants (issue 15; shared-core/src/matting/hint-solvers.ts), compared with --hints trimap1|trimap2.
+  'hinted-closed-form-near',
+  'hinted-closed-form-before',
+  'hinted-closed-form',
+  'hinted-net-prior',
+  'hinted-knn',
+  'hinted-info-flow',
+] as const;
 
 export function refinerByName(name: string): Refiner {
   switch (name) {
@@ -22,6 +38,18 @@ export function refinerByName(name: string): Refiner {
       return createMattingRefiner({ solve: true, solveMaxSide: 512 });
     case 'matting-converged': // no time budget: what the solve gives when it converges
       return createMattingRefiner({ solve: true, maxSolveMs: 60_000, maxIterations: 3000 });
+    case 'hinted-closed-form-near': // the hinted solve before issue 15: trimap pixels far from a hint keep the prior's 0/1
+      return createMattingRefiner({ hintSolver: 'closed-form-before', trimapBand: 'near' });
+    case 'hinted-closed-form-before': // the same solver, every undecided pixel of a trimap solved
+      return createMattingRefiner({ hintSolver: 'closed-form-before' });
+    case 'hinted-closed-form':
+      return createMattingRefiner({ hintSolver: 'closed-form' });
+    case 'hinted-net-prior':
+      return createMattingRefiner({ hintSolver: 'net-prior' });
+    case 'hinted-knn':
+      return createMattingRefiner({ hintSolver: 'knn' });
+    case 'hinted-info-flow':
+      return createMattingRefiner({ hintSolver: 'info-flow' });
     default:
       throw new Error(`unknown refiner "${name}" (known: ${REFINER_NAMES.join(', ')})`);
   }
