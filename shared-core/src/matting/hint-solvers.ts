@@ -66,6 +66,8 @@ const HINT_SOLVERS = {
   knn: { terms: nonlocal((g, b, y) => knnMattingTerms(g, b, KNN_MATTING_DEFAULTS, y)), solve: { ...SCHEDULE, termsMaxBand: TERMS_MAX_BAND } },
   // (b) information-flow matting's colour-mixture, K-to-U and intra-U terms.
   'info-flow': { terms: nonlocal((g, b, y) => infoFlowTerms(g, b, INFO_FLOW_DEFAULTS, y)), solve: { ...SCHEDULE, termsMaxBand: TERMS_MAX_BAND } },
+  // The same terms on every level (measurements only: the ceiling without the time budget's limits).
+  'info-flow-every-level': { terms: nonlocal((g, b, y) => infoFlowTerms(g, b, INFO_FLOW_DEFAULTS, y)), solve: SCHEDULE },
 } as const satisfies Record<string, HintSolverSpec>;
 
 export type HintSolverName = keyof typeof HINT_SOLVERS;

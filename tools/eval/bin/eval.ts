@@ -68,6 +68,7 @@ if (strokes !== undefined) {
 
 const pipeline = `cutout (${args.model ?? 'default model'}, refiner ${refiner.name}, resize ${resize}, quality ${quality}${hintsSet ? `, hints ${hintsSet}` : ''})`;
 const inferenceMs: number[] = [];
+const refineMs: number[] = [];
 const report = await evaluate(
   async (imagePath, set, name) => {
     const t0 = performance.now();
@@ -79,6 +80,7 @@ const report = await evaluate(
     }
     const { matte, timings } = await remover.matte(decoded.image, { hints, quality });
     inferenceMs.push(timings.inference);
+    refineMs.push(timings.refine);
     return { alpha: matte.data, width: matte.width, height: matte.height, ms: performance.now() - t0 };
   },
   {
@@ -91,9 +93,9 @@ const report = await evaluate(
   },
 );
 await remover.dispose();
-report.meta = { ...report.meta, inference_ms_median: median(inferenceMs) };
+report.meta = { ...report.meta, inference_ms_median: median(inferenceMs), refine_ms_median: median(refineMs), refine_ms_max: Math.max(...refineMs) };
 const out = args.out ?? `eval-results/cutout-${refiner.name}${hintsSet ? `-${hintsSet}` : ''}${q}.json`;
 writeReport(out, report);
 printReport(report, { perImage: args.perImage });
-console.log(`model (inference) median ${median(inferenceMs).toFixed(0)} ms per image${quality === 'high' ? ' (two runs: photo and mirror image)' : ''}`);
+console.log(`model (inference) median ${median(inferenceMs).toFixed(0)} ms per image${quality === 'high' ? ' (two runs: photo and mirror image)' : ''}; refine median ${median(refineMs).toFixed(0)} ms, max ${Math.max(...refineMs).toFixed(0)} ms`);
 console.log(`wrote ${out}`);

@@ -19,6 +19,8 @@ export const REFINER_NAMES = [
   'hinted-net-prior',
   'hinted-knn',
   'hinted-info-flow',
+  'hinted-info-flow-unbounded',
+  'hinted-info-flow-every-level',
 ] as const;
 
 export function refinerByName(name: string): Refiner {
@@ -50,6 +52,10 @@ export function refinerByName(name: string): Refiner {
       return createMattingRefiner({ hintSolver: 'knn' });
     case 'hinted-info-flow':
       return createMattingRefiner({ hintSolver: 'info-flow' });
+    case 'hinted-info-flow-unbounded': // no 1.5 s budget: what today's solve gives when it is not cut short
+      return createMattingRefiner({ hintSolver: 'info-flow', maxHintSolveMs: Number.POSITIVE_INFINITY });
+    case 'hinted-info-flow-every-level': // the nonlocal terms on every level too, no budget: the method's ceiling here
+      return createMattingRefiner({ hintSolver: 'info-flow-every-level', maxHintSolveMs: Number.POSITIVE_INFINITY });
     default:
       throw new Error(`unknown refiner "${name}" (known: ${REFINER_NAMES.join(', ')})`);
   }
