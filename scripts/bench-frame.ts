@@ -3,14 +3,18 @@
  * transfer in and out, preprocess, inference, full-resolution matting) against a bare
  * onnxruntime-web session.run of the same model, same backend, same ORT build, in the same page.
  * Runs are interleaved and the ratio of medians is printed (one run, one machine).
- *   npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-int8-web] [--webgpu-flags]
+ *   npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-int8-web] [--webgpu-flags] [--large]
+ * --large adds astronaut.png stretched to 12 MP (4240×2832) and 24 MP (6000×4000), the sizes of
+ * Photoshop documents, to the samples.
  */
+import sharp from 'sharp';
+import type { RgbaImage } from '@cutout/core';
 import { join } from 'node:path';
 import { loadRgba, ROOT, SAMPLES_DIR, startHarness, defaultOrtDir } from '@cutout/tools-browser';
 import { intArg, median, oneOf, parseScriptArgs } from '@cutout/tools-eval';
 
 const USAGE =
-  'usage: npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-int8-web] [--samples a.png,b.jpg] [--webgpu-flags] [--gpu-flags "..."]';
+  'usage: npm run bench:frame -- [--reps 5] [--backend wasm|webgpu] [--model isnet-int8-web] [--samples a.png,b.jpg] [--large] [--webgpu-flags] [--gpu-flags "..."]';
 const { values } = parseScriptArgs(USAGE, {
   strict: true,
   options: {
@@ -20,6 +24,7 @@ const { values } = parseScriptArgs(USAGE, {
     samples: { type: 'string', default: 'astronaut.png,rocket.jpg' },
     'webgpu-flags': { type: 'boolean', default: false },
     'gpu-flags': { type: 'string', default: '' },
+    large: { type: 'boolean', default: false },
   },
 });
 const reps = intArg(USAGE, '--reps', values.reps);
@@ -33,6 +38,13 @@ const h = await startHarness({
 try {
   const names = values.samples.split(',');
   for (const name of names) await h.stage(name, await loadRgba(join(SAMPLES_DIR, name)));
+  if (values.large) {
+    for (const [w, ht] of [[4240, 2832], [6000, 4000]] as const) {
+      const name = `astronaut-${w}x${ht}`;
+      await h.stage(name, await stretched(join(SAMPLES_DIR, 'astronaut.png'), w, ht));
+      names.push(name);
+    }
+  }
   const { page } = await h.open('src');
   const setup = await page.evaluate(
     async (a) => {
@@ -76,4 +88,9 @@ try {
   console.log(`median ratio ${median(ratios).toFixed(3)}× (target ≤ 1.2×)`);
 } finally {
   await h.close();
+}
+
+async function stretched(path: string, width: number, height: number): Promise<RgbaImage> {
+  const { data } = await sharp(path).resize(width, height, { fit: 'fill' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width, height, data: new Uint8Array(data) };
 }

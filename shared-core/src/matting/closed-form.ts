@@ -121,13 +121,11 @@ export async function solveClosedForm(guide: GuidePlanes, band: Band, prior: Flo
     target[k] = l + m > 0 ? (l * p + m * t) / (l + m) : p;
   }
   const ops = [bandLaplacian(guide, band, opts.eps ?? 1e-6), ...(extra?.operators ?? [])];
-  const tC = performance.now();
   const res = await solveBandCg(band, x, ops, lam, target, {
     maxIterations: opts.maxIterations ?? 300,
     tolerance: opts.tolerance ?? 1e-3,
     deadline: opts.deadline ?? Number.POSITIVE_INFINITY,
     yielder: opts.yielder,
   });
-  (globalThis as unknown as { __dbg?: (s: string) => void }).__dbg?.(`  lvl ${w}x${h} band ${nu} cg ${(performance.now() - tC).toFixed(0)} it ${res.iterations} rel ${res.relativeResidual.toExponential(1)} at ${tC.toFixed(0)}`);
   return finish(res.iterations, res.relativeResidual, res.timedOut);
 }
