@@ -63,31 +63,43 @@ export function composeCutout(image: RgbaImage, matte: AlphaMatte, options: Comp
   const rect = options.crop ? (subjectBounds(matte) ?? full) : full;
   const reuse = options.inPlace === true && rect.width === image.width && rect.height === image.height;
   const out = reuse ? image.data : new Uint8ClampedArray(rect.width * rect.height * 4);
+  if (options.background) composeOver(image, matte.data, rect, out, options.background);
+  else composeStraight(image, matte.data, rect, out, reuse);
+  return { image: { width: rect.width, height: rect.height, data: out }, rect };
+}
+
+/** Transparent output: the photo's RGB (copied row by row unless composing in place), alpha = matte × photo alpha. */
+function composeStraight(image: RgbaImage, a: Float32Array, rect: Rect, out: Uint8Array | Uint8ClampedArray, inPlace: boolean): void {
   const src = image.data;
-  const a = matte.data;
-  const bg = options.background;
+  const W = image.width;
+  for (let y = 0; y < rect.height; y++) {
+    const p0 = (y + rect.y) * W + rect.x;
+    const o0 = y * rect.width * 4;
+    if (!inPlace) out.set(src.subarray(p0 * 4, (p0 + rect.width) * 4), o0);
+    for (let x = 0, p = p0, o = o0 + 3; x < rect.width; x++, p++, o += 4) {
+      const s = src[p * 4 + 3] as number;
+      // (a · s/255) · 255 as before; an opaque photo pixel (s = 255) gives a · 1 exactly.
+      const alpha = s === 255 ? (a[p] as number) : (a[p] as number) * (s / 255);
+      // Explicit rounding: `out` may be a Uint8Array (the input's buffer), which truncates.
+      out[o] = (alpha * 255 + 0.5) | 0;
+    }
+  }
+}
+
+/** Opaque output over a solid colour. */
+function composeOver(image: RgbaImage, a: Float32Array, rect: Rect, out: Uint8Array | Uint8ClampedArray, bg: Rgb): void {
+  const src = image.data;
+  const { r: bgR, g: bgG, b: bgB } = bg;
   for (let y = 0; y < rect.height; y++) {
     const sy = y + rect.y;
     for (let x = 0; x < rect.width; x++) {
       const p = sy * image.width + x + rect.x;
       const o = (y * rect.width + x) * 4;
       const alpha = (a[p] as number) * ((src[p * 4 + 3] as number) / 255);
-      const r = src[p * 4] as number;
-      const g = src[p * 4 + 1] as number;
-      const b = src[p * 4 + 2] as number;
-      // Explicit rounding: `out` may be a Uint8Array (the input's buffer), which truncates.
-      if (bg) {
-        out[o] = (r * alpha + bg.r * (1 - alpha) + 0.5) | 0;
-        out[o + 1] = (g * alpha + bg.g * (1 - alpha) + 0.5) | 0;
-        out[o + 2] = (b * alpha + bg.b * (1 - alpha) + 0.5) | 0;
-        out[o + 3] = 255;
-      } else {
-        out[o] = r;
-        out[o + 1] = g;
-        out[o + 2] = b;
-        out[o + 3] = (alpha * 255 + 0.5) | 0;
-      }
+      out[o] = ((src[p * 4] as number) * alpha + bgR * (1 - alpha) + 0.5) | 0;
+      out[o + 1] = ((src[p * 4 + 1] as number) * alpha + bgG * (1 - alpha) + 0.5) | 0;
+      out[o + 2] = ((src[p * 4 + 2] as number) * alpha + bgB * (1 - alpha) + 0.5) | 0;
+      out[o + 3] = 255;
     }
   }
-  return { image: { width: rect.width, height: rect.height, data: out }, rect };
 }

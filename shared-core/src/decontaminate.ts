@@ -14,7 +14,7 @@ import type { AlphaMatte, RgbaImage } from './image.js';
 import { ALPHA_DELTA } from './clamp.js';
 import { throwIfAborted } from './errors.js';
 import { createYielder, estimateForeground, estimateForegroundBackground } from './matting/index.js';
-import { linearTaps, tapRuns } from './matting/guided-filter.js';
+import { linearTaps, tapRuns } from './matting/guided-upsample.js';
 import { areaAverageRgb } from './resample.js';
 
 export interface DecontaminateOptions {
@@ -59,64 +59,75 @@ function createCorrectionPass(
   dw: number,
   dh: number,
 ): (yStart: number, yEnd: number) => void {
-  const tx = linearTaps(dw, w);
-  // One output row at a time: F and B interpolated vertically into a grid-wide row (6 values per
-  // grid column), then horizontally per fractional pixel.
-  const rowF = new Float32Array(dw * 3);
-  const rowB = new Float32Array(dw * 3);
-  // Output columns in runs sharing their left grid column (tx.i0 never decreases).
-  const runStart = tapRuns(tx.i0, dw, w);
+  const { i0, f: fx } = linearTaps(dw, w);
+  // Output columns in runs sharing their left grid column (i0 never decreases).
+  const runStart = tapRuns(i0, dw, w);
+  // F and B of the two grid columns of a run, interpolated vertically for the current row (rounded
+  // to float32, as a float32 row buffer would hold them), only for runs with a fractional pixel;
+  // the right column is kept for the next run.
+  const col = new Float64Array(12);
   return (yStart, yEnd) => {
+    out.set(data.subarray(yStart * w * 4, yEnd * w * 4), yStart * w * 4);
     for (let y = yStart; y < yEnd; y++) {
       const fy = Math.min(dh - 1, Math.max(0, ((y + 0.5) * dh) / h - 0.5));
       const y0 = Math.floor(fy);
       const r0 = y0 * dw * 3;
       const r1 = Math.min(dh - 1, y0 + 1) * dw * 3;
       const wy = fy - y0;
-      for (let i = 0; i < dw * 3; i++) {
-        const f0 = fs[r0 + i] as number;
-        const b0 = bs[r0 + i] as number;
-        rowF[i] = f0 + ((fs[r1 + i] as number) - f0) * wy;
-        rowB[i] = b0 + ((bs[r1 + i] as number) - b0) * wy;
-      }
       const row = y * w;
-      out.set(data.subarray(row * 4, (row + w) * 4), row * 4);
-      for (let gx = 0; gx < dw; gx++) {
-        const xs = runStart[gx] as number;
-        const xe = runStart[gx + 1] as number;
-        if (xs >= xe) continue;
-        // The run's two grid columns, hoisted: per pixel only the interpolation by wx remains.
-        const j0 = gx * 3;
-        const j1 = Math.min(dw - 1, gx + 1) * 3;
-        const fr0 = rowF[j0] as number, fg0 = rowF[j0 + 1] as number, fb0 = rowF[j0 + 2] as number;
-        const br0 = rowB[j0] as number, bg0 = rowB[j0 + 1] as number, bb0 = rowB[j0 + 2] as number;
-        const dfr = (rowF[j1] as number) - fr0, dfg = (rowF[j1 + 1] as number) - fg0, dfb = (rowF[j1 + 2] as number) - fb0;
-        const dbr = (rowB[j1] as number) - br0, dbg = (rowB[j1 + 1] as number) - bg0, dbb = (rowB[j1 + 2] as number) - bb0;
-        for (let x = xs; x < xe; x++) {
-          const p = row + x;
-          const av = a[p] as number;
-          if (av <= ALPHA_DELTA || av >= 1 - ALPHA_DELTA) continue;
-          const wx = tx.f[x] as number;
-          // Smallest (weighted, RHO) change of the smooth estimates (F, B) that satisfies
-          // I = αF + (1−α)B exactly: F += α·r / (α² + ρ(1−α)²) with r the compositing residual.
-          // Restores detail finer than the grid; where α is small F stays near the smooth
-          // estimate (it barely shows, and r/α would amplify noise).
-          const bv = 1 - av;
-          const k = av / (av * av + RHO * bv * bv);
-          // in byte units: v = 255·(f + k·(I/255 − αf − (1−α)b)) + 0.5
-          const kf = 255 * (1 - k * av);
-          const kb = 255 * k * bv;
-          const o = p * 4;
-          const vr = (fr0 + dfr * wx) * kf - (br0 + dbr * wx) * kb + k * (data[o] as number) + 0.5;
-          const vg = (fg0 + dfg * wx) * kf - (bg0 + dbg * wx) * kb + k * (data[o + 1] as number) + 0.5;
-          const vb = (fb0 + dfb * wx) * kf - (bb0 + dbb * wx) * kb + k * (data[o + 2] as number) + 0.5;
-          out[o] = vr <= 0 ? 0 : vr >= 255 ? 255 : vr | 0;
-          out[o + 1] = vg <= 0 ? 0 : vg >= 255 ? 255 : vg | 0;
-          out[o + 2] = vb <= 0 ? 0 : vb >= 255 ? 255 : vb | 0;
+      // One pass over the row; a fractional pixel outside the current run sets up its run.
+      let runEnd = -1;
+      let last = -2;
+      let fr0 = 0, fg0 = 0, fb0 = 0, br0 = 0, bg0 = 0, bb0 = 0;
+      let dfr = 0, dfg = 0, dfb = 0, dbr = 0, dbg = 0, dbb = 0;
+      for (let x = 0; x < w; x++) {
+        const p = row + x;
+        const av = a[p] as number;
+        if (av <= ALPHA_DELTA || av >= 1 - ALPHA_DELTA) continue;
+        if (x >= runEnd) {
+          const gx = i0[x] as number;
+          runEnd = runStart[gx + 1] as number;
+          const j1 = Math.min(dw - 1, gx + 1);
+          if (last !== gx) lerpColumn(fs, bs, r0, r1, gx * 3, wy, col, 0);
+          else for (let c = 0; c < 6; c++) col[c] = col[6 + c] as number;
+          lerpColumn(fs, bs, r0, r1, j1 * 3, wy, col, 6);
+          last = j1;
+          // The run's two grid columns, hoisted: per pixel only the interpolation by wx remains.
+          fr0 = col[0] as number; fg0 = col[1] as number; fb0 = col[2] as number;
+          br0 = col[3] as number; bg0 = col[4] as number; bb0 = col[5] as number;
+          dfr = (col[6] as number) - fr0; dfg = (col[7] as number) - fg0; dfb = (col[8] as number) - fb0;
+          dbr = (col[9] as number) - br0; dbg = (col[10] as number) - bg0; dbb = (col[11] as number) - bb0;
         }
+        const wx = fx[x] as number;
+        // Smallest (weighted, RHO) change of the smooth estimates (F, B) that satisfies
+        // I = αF + (1−α)B exactly: F += α·r / (α² + ρ(1−α)²) with r the compositing residual.
+        // Restores detail finer than the grid; where α is small F stays near the smooth
+        // estimate (it barely shows, and r/α would amplify noise).
+        const bv = 1 - av;
+        const k = av / (av * av + RHO * bv * bv);
+        // in byte units: v = 255·(f + k·(I/255 − αf − (1−α)b)) + 0.5
+        const kf = 255 * (1 - k * av);
+        const kb = 255 * k * bv;
+        const o = p * 4;
+        const vr = (fr0 + dfr * wx) * kf - (br0 + dbr * wx) * kb + k * (data[o] as number) + 0.5;
+        const vg = (fg0 + dfg * wx) * kf - (bg0 + dbg * wx) * kb + k * (data[o + 1] as number) + 0.5;
+        const vb = (fb0 + dfb * wx) * kf - (bb0 + dbb * wx) * kb + k * (data[o + 2] as number) + 0.5;
+        out[o] = vr <= 0 ? 0 : vr >= 255 ? 255 : vr | 0;
+        out[o + 1] = vg <= 0 ? 0 : vg >= 255 ? 255 : vg | 0;
+        out[o + 2] = vb <= 0 ? 0 : vb >= 255 ? 255 : vb | 0;
       }
     }
   };
+}
+
+/** F then B (3 + 3 values) of grid column offset j, interpolated between grid rows r0 and r1, into col[at..at + 6). */
+function lerpColumn(fs: Float32Array, bs: Float32Array, r0: number, r1: number, j: number, wy: number, col: Float64Array, at: number): void {
+  for (let c = 0; c < 3; c++) {
+    const f0 = fs[r0 + j + c] as number;
+    const b0 = bs[r0 + j + c] as number;
+    col[at + c] = Math.fround(f0 + ((fs[r1 + j + c] as number) - f0) * wy);
+    col[at + 3 + c] = Math.fround(b0 + ((bs[r1 + j + c] as number) - b0) * wy);
+  }
 }
 
 function areaDownscale(image: RgbaImage, matte: AlphaMatte, dw: number, dh: number): { image: RgbaImage; matte: AlphaMatte } {

@@ -4,13 +4,31 @@
  * number of pixels actually inside, which is what the guided filter (He et al. 2013, §3.5) expects.
  */
 
-/** Mean of `src` over the (2r+1)² window around each pixel, clipped to the image; `dst` may not alias `src`. */
-export function boxMean(src: Float32Array, w: number, h: number, r: number, dst: Float32Array, rowTmp?: Float64Array): void {
+/**
+ * Mean of `src` over the (2r+1)² window around each pixel, clipped to the image; `dst` may not
+ * alias `src`. With `sums` (a scratch plane of at least w·h, aliasing neither), the vertical pass
+ * reads the horizontal sums from there in one fused loop per row instead of keeping a ring of the
+ * rows it overwrites; the result is the same to the bit.
+ */
+export function boxMean(src: Float32Array, w: number, h: number, r: number, dst: Float32Array, rowTmp?: Float64Array, sums?: Float32Array): void {
   if (r <= 0) {
     dst.set(src.subarray(0, w * h));
     return;
   }
-  // Horizontal pass into dst (sums, not means): left border, interior, right border, no branches inside.
+  const acc = rowTmp && rowTmp.length >= w ? rowTmp : new Float64Array(w);
+  const colInv = new Float64Array(w);
+  for (let x = 0; x < w; x++) colInv[x] = 1 / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1);
+  if (sums && sums.length >= w * h && sums !== src && sums !== dst) {
+    horizontalSums(src, w, h, r, sums);
+    verticalMeans(sums, w, h, r, dst, acc, colInv);
+    return;
+  }
+  horizontalSums(src, w, h, r, dst);
+  verticalMeansInPlace(dst, w, h, r, acc, colInv);
+}
+
+/** Horizontal pass (sums, not means): left border, interior, right border, no branches inside. */
+function horizontalSums(src: Float32Array, w: number, h: number, r: number, dst: Float32Array): void {
   for (let y = 0; y < h; y++) {
     const row = y * w;
     let acc = 0;
@@ -33,11 +51,11 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number, dst:
       acc -= src[row + x - r] as number;
     }
   }
-  // Vertical pass with a rolling accumulator row; normalise by the clipped window area.
-  const acc = rowTmp && rowTmp.length >= w ? rowTmp : new Float64Array(w);
+}
+
+/** Vertical pass over the horizontal sums in `dst`, in place, with a rolling accumulator row; normalised by the clipped window area. */
+function verticalMeansInPlace(dst: Float32Array, w: number, h: number, r: number, acc: Float64Array, colInv: Float64Array): void {
   acc.fill(0, 0, w);
-  const colInv = new Float64Array(w);
-  for (let x = 0; x < w; x++) colInv[x] = 1 / (Math.min(w - 1, x + r) - Math.max(0, x - r) + 1);
   const limY = Math.min(r, h - 1);
   for (let y = 0; y <= limY; y++) {
     const row = y * w;
@@ -60,6 +78,43 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number, dst:
     if (sub >= 0) {
       const sr = (sub % (r + 1)) * w;
       for (let x = 0; x < w; x++) acc[x] = (acc[x] as number) - (ring[sr + x] as number);
+    }
+  }
+}
+
+/** Vertical pass from the horizontal sums `hs` into `dst`: per row one loop writes the means and moves the window. */
+function verticalMeans(hs: Float32Array, w: number, h: number, r: number, dst: Float32Array, acc: Float64Array, colInv: Float64Array): void {
+  acc.fill(0, 0, w);
+  for (let y = 0; y <= Math.min(r, h - 1); y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) acc[x] = (acc[x] as number) + (hs[row + x] as number);
+  }
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const rowInv = 1 / (Math.min(h - 1, y + r) - Math.max(0, y - r) + 1);
+    const ar = (y + r + 1) * w;
+    const sr = (y - r) * w;
+    // The same two roundings as adding row y + r + 1, then subtracting row y − r.
+    if (y + r + 1 < h && y - r >= 0) {
+      for (let x = 0; x < w; x++) {
+        const s = acc[x] as number;
+        dst[row + x] = s * rowInv * (colInv[x] as number);
+        acc[x] = s + (hs[ar + x] as number) - (hs[sr + x] as number);
+      }
+    } else if (y + r + 1 < h) {
+      for (let x = 0; x < w; x++) {
+        const s = acc[x] as number;
+        dst[row + x] = s * rowInv * (colInv[x] as number);
+        acc[x] = s + (hs[ar + x] as number);
+      }
+    } else if (y - r >= 0) {
+      for (let x = 0; x < w; x++) {
+        const s = acc[x] as number;
+        dst[row + x] = s * rowInv * (colInv[x] as number);
+        acc[x] = s - (hs[sr + x] as number);
+      }
+    } else {
+      for (let x = 0; x < w; x++) dst[row + x] = (acc[x] as number) * rowInv * (colInv[x] as number);
     }
   }
 }
