@@ -7,31 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { isCoreError, parseModelManifest } from '@cutout/core';
-import { DataType, decodeModel, encodeModel, graphOf, quantizePerChannel, quantizeWeightsInt8, type Model } from '@cutout/tools-models';
-
-/** A seeded LCG in [-1, 1). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 31) - 1;
-}
-
-function convModel(weights: Float32Array, outChannels: number): Model {
-  const f32 = (values: Float32Array): Uint8Array => new Uint8Array(values.buffer.slice(0));
-  return {
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 15 }],
-    graph: {
-      name: 'tiny',
-      input: [{ name: 'input', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 1 }, { dimValue: 3 }, { dimValue: 16 }, { dimValue: 16 }] } } } }],
-      output: [{ name: 'output', type: { tensorType: { elemType: DataType.FLOAT } } }],
-      initializer: [
-        { name: 'w', dataType: DataType.FLOAT, dims: [outChannels, 3, 3, 3], rawData: f32(weights) },
-        { name: 'b', dataType: DataType.FLOAT, dims: [outChannels], rawData: f32(new Float32Array(outChannels).fill(0.25)) },
-      ],
-      node: [{ name: 'conv', opType: 'Conv', input: ['input', 'w', 'b'], output: ['output'], attribute: [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }] }],
-    },
-  };
-}
+import { decodeModel, encodeModel, graphOf, quantizePerChannel, quantizeWeightsInt8 } from '@cutout/tools-models';
+import { convModel, random } from './helpers/tiny-conv.js';
 
 async function run(bytes: Uint8Array, input: Float32Array): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(bytes);
