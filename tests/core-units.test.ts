@@ -11,32 +11,11 @@ import {
   resamplePlane,
   subjectBounds,
   type InferenceSession,
-  type ModelManifest,
   type RgbaImage,
 } from '@cutout/core';
+import { fakeManifest, randomImage } from './helpers/fake-model.js';
 
-const manifest: ModelManifest = parseModelManifest({
-  id: 'test',
-  file: 'test.onnx',
-  bytes: 1,
-  sha256: '0'.repeat(64),
-  input: { name: 'input', shape: [1, 3, 8, 8], mean: [128, 128, 128], std: [256, 256, 256] },
-  output: { name: 'output', shape: [1, 1, 8, 8] },
-  precision: 'fp32',
-  backends: ['cpu'],
-  licence: 'test',
-  source: 'test',
-});
-
-function randomImage(w: number, h: number, seed = 1): RgbaImage {
-  let s = seed;
-  const data = new Uint8Array(w * h * 4);
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = i % 4 === 3 ? 255 : s >>> 24;
-  }
-  return { width: w, height: h, data };
-}
+const manifest = fakeManifest(8, 8);
 
 /** A session whose output the test chooses: exercises the pipeline's validation, not the model. */
 function fixedSession(output: () => Float32Array): InferenceSession {
@@ -164,29 +143,29 @@ describe('compose and crop', () => {
 describe('pipeline errors', () => {
   it('rejects NaN/Inf model output with a coded error', async () => {
     const remover = new BackgroundRemover(fixedSession(() => new Float32Array(64).fill(Number.NaN)));
-    await expect(remover.matte(randomImage(5, 5))).rejects.toMatchObject({ code: 'model_invalid_output' });
+    await expect(remover.matte(randomImage(5, 5, 1))).rejects.toMatchObject({ code: 'model_invalid_output' });
   });
   it('rejects an empty image, a wrong-size hint and a disposed remover', async () => {
     const remover = new BackgroundRemover(fixedSession(() => new Float32Array(64).fill(0.5)));
     await expect(remover.matte({ width: 0, height: 0, data: new Uint8Array(0) })).rejects.toMatchObject({ code: 'empty_image' });
     const hints = { width: 3, height: 3, data: new Uint8Array(9) };
-    await expect(remover.matte(randomImage(5, 4), { hints })).rejects.toThrow(/3×3 but the image is 5×4/);
+    await expect(remover.matte(randomImage(5, 4, 1), { hints })).rejects.toThrow(/3×3 but the image is 5×4/);
     await remover.dispose();
-    await expect(remover.matte(randomImage(5, 5))).rejects.toMatchObject({ code: 'disposed' });
+    await expect(remover.matte(randomImage(5, 5, 1))).rejects.toMatchObject({ code: 'disposed' });
   });
   it('honours hints exactly and cancels on an aborted signal', async () => {
     const remover = new BackgroundRemover(fixedSession(() => new Float32Array(64).fill(0.5)));
     const hints = { width: 2, height: 1, data: new Uint8Array([0, 255]) };
-    const { matte } = await remover.matte(randomImage(2, 1), { hints });
+    const { matte } = await remover.matte(randomImage(2, 1, 1), { hints });
     expect([...matte.data]).toEqual([0, 1]);
     const ac = new AbortController();
     ac.abort();
-    await expect(remover.matte(randomImage(2, 1), { signal: ac.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    await expect(remover.matte(randomImage(2, 1, 1), { signal: ac.signal })).rejects.toMatchObject({ code: 'cancelled' });
   });
   it('emits progress in stage order, each stage from 0 to 1 without going back, ending in done', async () => {
     const remover = new BackgroundRemover(fixedSession(() => new Float32Array(64).fill(0.5)));
     const events: { stage: string; fraction: number }[] = [];
-    await remover.cutout(randomImage(3, 3), { onProgress: (e) => events.push({ stage: e.stage, fraction: e.fraction }) });
+    await remover.cutout(randomImage(3, 3, 1), { onProgress: (e) => events.push({ stage: e.stage, fraction: e.fraction }) });
     const order = ['preprocess', 'inference', 'refine', 'compose', 'done'];
     expect([...new Set(events.map((e) => e.stage))]).toEqual(order);
     for (const stage of order) {

@@ -4,21 +4,11 @@
 // and hints of another size. Sensible means: no crash, every value finite in [0, 1], every hinted
 // pixel exactly at its hint, and a CoreError with a code for hints that do not fit the image.
 import { describe, expect, it } from 'vitest';
-import { BackgroundRemover, CoreError, parseModelManifest, type AlphaMatte, type HintMask, type InferenceSession, type RgbaImage } from '@cutout/core';
+import { BackgroundRemover, CoreError, type AlphaMatte, type HintMask, type InferenceSession, type RgbaImage } from '@cutout/core';
+import { fakeManifest } from './helpers/fake-model.js';
 
 const NET = 32;
-const manifest = parseModelManifest({
-  id: 'test',
-  file: 'test.onnx',
-  bytes: 1,
-  sha256: '0'.repeat(64),
-  input: { name: 'input', shape: [1, 3, NET, NET], mean: [128, 128, 128], std: [256, 256, 256] },
-  output: { name: 'output', shape: [1, 1, NET, NET] },
-  precision: 'fp32',
-  backends: ['cpu'],
-  licence: 'test',
-  source: 'test',
-});
+const manifest = fakeManifest(NET, NET);
 
 /** Inside the centred ellipse (x, y in pixel centres of a w × h grid), soft over about a pixel. */
 const disc = (x: number, y: number, w: number, h: number): number => {

@@ -3,33 +3,13 @@
 // that is itself mirror-symmetric must give exactly the standard alpha, an asymmetric one exactly the
 // average of its two runs, and the second input must be the exact mirror of the first.
 import { describe, expect, it } from 'vitest';
-import { BackgroundRemover, CoreError, parseModelManifest, type InferenceSession, type ModelManifest, type RgbaImage } from '@cutout/core';
+import { BackgroundRemover, CoreError, type InferenceSession } from '@cutout/core';
+import { fakeManifest, randomImage } from './helpers/fake-model.js';
 
 // Not square, so a width / height mix-up shows.
 const W = 8;
 const H = 6;
-const manifest: ModelManifest = parseModelManifest({
-  id: 'test',
-  file: 'test.onnx',
-  bytes: 1,
-  sha256: '0'.repeat(64),
-  input: { name: 'input', shape: [1, 3, H, W], mean: [128, 128, 128], std: [256, 256, 256] },
-  output: { name: 'output', shape: [1, 1, H, W] },
-  precision: 'fp32',
-  backends: ['cpu'],
-  licence: 'test',
-  source: 'test',
-});
-
-function randomImage(w: number, h: number, seed = 3): RgbaImage {
-  let s = seed;
-  const data = new Uint8Array(w * h * 4);
-  for (let i = 0; i < data.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    data[i] = i % 4 === 3 ? 255 : s >>> 24;
-  }
-  return { width: w, height: h, data };
-}
+const manifest = fakeManifest(H, W);
 
 type Model = (input: Float32Array) => Float32Array;
 
@@ -44,7 +24,7 @@ function session(model: Model): InferenceSession & { inputs: Float32Array[] } {
   return { manifest, backend: 'test', inputs, run: async (input) => (inputs.push(input.slice()), model(input)), dispose: async () => undefined };
 }
 
-const image = randomImage(37, 23);
+const image = randomImage(37, 23, 3);
 
 describe("quality 'high' (mirror run averaged in)", () => {
   it('gives exactly the standard alpha with a mirror-symmetric model, in two runs whose inputs mirror each other', async () => {
