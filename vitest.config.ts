@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config';
 // CUTOUT_REQUIRE_BROWSER set), where they fail with what is missing (tests/helpers/require.ts).
 const MODEL_TESTS = [
   'tests/cli.test.ts',
+  'tests/batch-pipeline.test.ts',
   'tests/model-variants.test.ts',
   'tests/pipeline-samples.test.ts',
   'tests/script-args-spawn.test.ts', // no model, but a tsx process per case (seconds each)

@@ -13,7 +13,7 @@ export { bilinearRefiner, type Refiner, type RefineInput } from './refiner.js';
 export { clampUnit } from './clamp.js';
 export { composeCutout, subjectBounds, CROP_THRESHOLD, type ComposeOptions, type Rect, type Rgb } from './compose.js';
 export { REMOVE_QUALITIES, type RemoveQuality } from './mirror-average.js';
-export { BackgroundRemover, type CutoutOptions, type CutoutResult, type MatteResult, type RemoverOptions, type RunOptions } from './pipeline.js';
+export { BackgroundRemover, type CutoutOptions, type CutoutResult, type MatteResult, type PreparedInput, type RemoverOptions, type RunOptions } from './pipeline.js';
 export { parseColour } from './colour.js';
 // A host mask the user painted over: strokes as hints, the re-solve from them (Photoshop's Refine edges, Canva's brush).
 export { CHANGED, HINT_UNKNOWN, mergePainting, paintedHints, refineFromPainting, type PaintedHints, type PaintedRefineInput, type PaintedRefineResult } from './painted-refine.js';

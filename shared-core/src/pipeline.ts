@@ -63,6 +63,14 @@ export interface CutoutResult extends MatteResult {
   readonly rect: Rect;
 }
 
+/** The model input(s) `prepare` made for one image, to pass to `infer` once. */
+export interface PreparedInput {
+  readonly input: Float32Array;
+  /** The mirrored input, at quality 'high'. */
+  readonly mirrored: Float32Array | undefined;
+  readonly preprocessMs: number;
+}
+
 export class BackgroundRemover {
   private disposed = false;
   private readonly refiner: Refiner;
@@ -84,6 +92,17 @@ export class BackgroundRemover {
 
   /** Network alpha at model resolution, after the manifest's output activation, validated (no NaN/Inf, values in [0, 1]). */
   async predict(image: RgbaImage, options: RunOptions = {}): Promise<{ lowRes: AlphaMatte; preprocessMs: number; inferenceMs: number }> {
+    const prepared = this.prepare(image, options);
+    const { lowRes, inferenceMs } = await this.infer(prepared, options);
+    return { lowRes, preprocessMs: prepared.preprocessMs, inferenceMs };
+  }
+
+  /**
+   * predict's first stage, on the calling thread: the model input(s) for an image (its mirror too at
+   * quality 'high'). For callers that pipeline images (the CLI's --jobs): preprocess one while the
+   * session runs another. A prepared input is run once: a worker runtime takes the input it is given.
+   */
+  prepare(image: RgbaImage, options: RunOptions = {}): PreparedInput {
     this.assertUsable();
     assertRgbaImage(image);
     const { signal, onProgress } = options;
@@ -96,20 +115,28 @@ export class BackgroundRemover {
     // Mirrored before the first run: a worker runtime takes (transfers) the input it is given.
     const mirrored = quality === 'high' ? mirrorPlanes(input, manifest.input.shape[3], manifest.input.shape[2]) : undefined;
     onProgress?.({ stage: 'preprocess', fraction: 1 });
+    return { input, mirrored, preprocessMs: this.now() - t0 };
+  }
+
+  /** predict's second stage: the session run(s) on a prepared input, giving the network alpha. */
+  async infer(prepared: PreparedInput, options: RunOptions = {}): Promise<{ lowRes: AlphaMatte; inferenceMs: number }> {
+    this.assertUsable();
+    const { signal, onProgress } = options;
+    throwIfAborted(signal);
+    const manifest = this.session.manifest;
     const t1 = this.now();
     onProgress?.({ stage: 'inference', fraction: 0 });
     // The activation (if the manifest names one) and the [0, 1] check: model-output.ts.
-    const lowRes = alphaFromOutput(await this.session.run(input, signal), manifest);
+    const lowRes = alphaFromOutput(await this.session.run(prepared.input, signal), manifest);
     throwIfAborted(signal);
-    if (mirrored) {
+    if (prepared.mirrored) {
       onProgress?.({ stage: 'inference', fraction: 0.5 });
-      const second = alphaFromOutput(await this.session.run(mirrored, signal), manifest);
+      const second = alphaFromOutput(await this.session.run(prepared.mirrored, signal), manifest);
       throwIfAborted(signal);
       averageMirrored(lowRes.data, second.data, lowRes.width, lowRes.height);
     }
     onProgress?.({ stage: 'inference', fraction: 1 });
-    const t2 = this.now();
-    return { lowRes, preprocessMs: t1 - t0, inferenceMs: t2 - t1 };
+    return { lowRes, inferenceMs: this.now() - t1 };
   }
 
   async matte(image: RgbaImage, options: RunOptions = {}): Promise<MatteResult> {

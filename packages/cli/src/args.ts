@@ -38,7 +38,8 @@ Options:
       --models-dir <dir> folder with prepared models (default: the project's models/, or $CUTOUT_MODELS_DIR)
       --bg <colour>      put the subject on a solid colour (#rrggbb, #rgb, rgb(r,g,b), white, ...)
       --crop             crop the output to the subject
-  -j, --jobs <n>         images processed at once (default 1)
+  -j, --jobs <n>         images in flight at once (default 1); with 2 or more one image is decoded,
+                         refined and written while the model runs another (one model session)
       --max-pixels <n>   downscale larger inputs to this many pixels (default ${DEFAULT_MAX_PIXELS})
       --feather <px>     soften the edge (blur σ in px)
       --shift <px>       move the edge out (+) or in (−) by px

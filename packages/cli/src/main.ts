@@ -1,17 +1,29 @@
 /** `cutout` entry point: parse flags, load the model once, run the batch, print a summary, set the exit code; `cutout models …` goes to models-command.ts. */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bilinearRefiner } from '@cutout/core';
+import { bilinearRefiner, CoreError } from '@cutout/core';
 import { createNodeRemover } from '@cutout/core-node';
 import { parseCliArgs, USAGE } from './args.js';
 import { runBatch } from './batch.js';
 import { cliErrorCode } from './error-code.js';
+import { createWorkerRemover } from './inference-worker.js';
 import { collectInputs } from './inputs.js';
 import { defaultModelsDir } from './models-dir.js';
 import { isModelsCommand, runModelsCommand } from './models-command.js';
 import { createReporter } from './progress-bar.js';
 
 const VERSION = '0.1.0';
+
+/**
+ * $CUTOUT_ORT_THREADS: onnxruntime's intra-op threads, 0 (default) for one per physical core. For
+ * measuring (npm run bench:batch); on 2 cores the default was the fastest, with --jobs 1 and 2.
+ */
+function ortThreads(): number {
+  const text = process.env['CUTOUT_ORT_THREADS'] ?? '';
+  const n = text === '' ? 0 : Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new CoreError('invalid_argument', `CUTOUT_ORT_THREADS must be a whole number from 0 to 64, not "${text}".`);
+  return n;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const err = process.stderr;
@@ -43,12 +55,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   let remover;
   try {
     await mkdir(options.outDir, { recursive: true });
-    remover = await createNodeRemover({
+    const removerOptions = {
       modelsDir: options.modelsDir ?? defaultModelsDir(),
       modelId: options.modelId,
       resize: options.resize,
       ...(options.refiner === 'bilinear' ? { refiner: bilinearRefiner } : {}),
-    });
+      threads: ortThreads(),
+    };
+    // With more than one job the session runs on a worker thread, so images overlap with its runs.
+    remover = options.jobs > 1 ? await createWorkerRemover(removerOptions) : await createNodeRemover(removerOptions);
   } catch (e) {
     const code = cliErrorCode(e);
     err.write(`cutout: [${code}] ${(e as Error).message}\n`);
