@@ -217,4 +217,24 @@ describe('hinted solve options', () => {
     expect(await count('all')).toBe(undecided);
     expect(await count('near')).toBeLessThan(undecided);
   });
+
+  it('reads its time budget on the clock it is given (solveClock), not on the wall', async () => {
+    const W = 160, H = 120;
+    const ring = hintsOf(W, H, (x, y) => (Math.abs(inside(x, y, W, H) - 1) * 0.3 * H < 10 ? 128 : inside(x, y, W, H) < 1 ? 255 : 0));
+    const { image, lowRes } = scene(W, H);
+    const solve = async (solveClock: () => number): Promise<{ iterations: number; timedOut: boolean }> => {
+      let stats = { iterations: -1, timedOut: false };
+      await createMattingRefiner({ solveClock, onSolveStats: (s) => (stats = s) }).refine({ image, lowRes, hints: ring });
+      return stats;
+    };
+    // A clock that never moves: the budget never runs out, the solve converges.
+    const frozen = await solve(() => 0);
+    expect(frozen.timedOut).toBe(false);
+    expect(frozen.iterations).toBeGreaterThan(0);
+    // A clock that jumps a second per reading: the 1.5 s budget is gone after the first readings.
+    let t = 0;
+    const racing = await solve(() => (t += 1000));
+    expect(racing.timedOut).toBe(true);
+    expect(racing.iterations).toBeLessThan(frozen.iterations);
+  });
 });

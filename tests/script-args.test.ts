@@ -31,6 +31,7 @@ const BAD: [script: keyof typeof PARSERS, args: string[], message: string | RegE
   ['eval.ts', ['--strokes', '2', '--sets', 'grabcut'], '--strokes needs the alphamatting set'],
   ['eval.ts', ['--strokes', '2', '--solvers', 'default,magic'], '--solvers: unknown "magic" (valid: default, closed-form-before, net-prior, default-unbounded, paste)'],
   ['eval.ts', ['--solvers', 'paste'], '--solvers goes with --strokes'],
+  ['eval.ts', ['--clock', 'gpu'], '--clock must be one of cpu, wall, not "gpu"'],
   ['eval-reference.ts', ['--model', 'huge'], '--model must be one of small, medium, large, not "huge"'],
   ['eval-reference.ts', ['--per-imag'], "Unknown option '--per-imag'"],
   ['eval-reference.ts', ['--limit', '0'], '--limit must be a whole number ≥ 1, not "0"'],
@@ -56,17 +57,18 @@ describe('eval scripts: all flags', () => {
     const args = parseEvalArgs([
       '--data', 'd', '--out', 'x.json', '--model', 'isnet-fp16', '--refiner', 'bilinear', '--resize', 'reference',
       '--hints', 'trimap1', '--sets', 'grabcut,alphamatting', '--limit', '2', '--only', 'GT01,GT03', '--per-image', '--quality', 'high',
+      '--clock', 'wall',
     ]);
     expect(args).toEqual({
       data: 'd', out: 'x.json', model: 'isnet-fp16', refiner: 'bilinear', resize: 'reference', quality: 'high', hints: 'trimap1',
-      strokes: undefined, solvers: ['default'], sets: ['grabcut', 'alphamatting'], limit: 2, only: ['GT01', 'GT03'], perImage: true,
+      strokes: undefined, solvers: ['default'], sets: ['grabcut', 'alphamatting'], limit: 2, only: ['GT01', 'GT03'], perImage: true, clock: 'wall',
     });
     expect(parseEvalArgs(['--strokes', '2,5,10', '--solvers', 'default,paste'])).toMatchObject({ strokes: [2, 5, 10], solvers: ['default', 'paste'], hints: undefined });
   });
   it('eval.ts defaults', () => {
     expect(parseEvalArgs([])).toEqual({
       data: undefined, out: undefined, model: undefined, refiner: 'default', resize: 'antialias', quality: 'standard', hints: undefined,
-      strokes: undefined, solvers: ['default'], sets: ['alphamatting', 'grabcut'], limit: undefined, only: undefined, perImage: false,
+      strokes: undefined, solvers: ['default'], sets: ['alphamatting', 'grabcut'], limit: undefined, only: undefined, perImage: false, clock: 'cpu',
     });
   });
   it('eval-reference.ts', () => {

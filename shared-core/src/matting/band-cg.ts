@@ -31,8 +31,10 @@ export interface CgOptions {
   readonly maxIterations: number;
   /** Stop when ‖r‖ ≤ tolerance·‖r₀‖. */
   readonly tolerance: number;
-  /** performance.now() value after which the current iterate is returned. */
+  /** `clock()` value after which the current iterate is returned. */
   readonly deadline: number;
+  /** The deadline's clock in ms (default performance.now; see MattingOptions.solveClock). */
+  readonly clock?: (() => number) | undefined;
   readonly yielder?: Yielder | undefined;
 }
 
@@ -95,8 +97,9 @@ export async function solveBandCg(band: Band, x: Float64Array, ops: readonly Ban
   let rel = 1;
   let it = 0;
   let timedOut = false;
+  const now = opts.clock ?? (() => performance.now());
   while (it < opts.maxIterations) {
-    if (performance.now() > opts.deadline) {
+    if (now() > opts.deadline) {
       timedOut = true;
       break;
     }

@@ -16,7 +16,7 @@ const optionalInt = (flag: string, value: string | undefined): number | undefine
 export const EVAL_USAGE =
   'usage: npm run eval -- --data ../shared/eval [--out FILE] [--model ID] [--refiner NAME] [--resize antialias|reference] ' +
   '[--quality standard|high] [--hints trimap1|trimap2 | --strokes 2,5,10 [--solvers default,paste]] [--sets alphamatting,grabcut] ' +
-  '[--limit N] [--only GT01,GT03] [--per-image]';
+  '[--limit N] [--only GT01,GT03] [--per-image] [--clock cpu|wall]';
 
 export interface EvalArgs {
   data: string | undefined;
@@ -34,6 +34,8 @@ export interface EvalArgs {
   limit: number | undefined;
   only: string[] | undefined;
   perImage: boolean;
+  /** The clock the solve's time budgets are read on: the process's CPU time (default) or wall time. */
+  clock: 'cpu' | 'wall';
 }
 
 /** The flags that choose the data and images, shared by eval and eval-reference. */
@@ -60,6 +62,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
       hints: { type: 'string' },
       strokes: { type: 'string' },
       solvers: { type: 'string' },
+      clock: { type: 'string', default: 'cpu' },
     },
   });
   const strokes = v.strokes === undefined ? undefined : checkIntList('--strokes', v.strokes, 0);
@@ -81,6 +84,7 @@ export function parseEvalArgs(argv: string[]): EvalArgs {
     limit: optionalInt('--limit', v.limit),
     only: v.only?.split(','),
     perImage: v['per-image'],
+    clock: checkOneOf<'cpu' | 'wall'>('--clock', v.clock, ['cpu', 'wall']),
   };
 }
 

@@ -1,6 +1,6 @@
 /** Refiner names the measurement scripts accept (`--refiner`). */
 import { bilinearRefiner, type Refiner } from '@cutout/core';
-import { createMattingRefiner } from '@cutout/core/matting';
+import { createMattingRefiner as createRefiner, type MattingOptions } from '@cutout/core/matting';
 
 /** Every name `refinerByName` accepts ('default' is what BackgroundRemover uses when given no refiner). */
 export const REFINER_NAMES = [
@@ -23,7 +23,9 @@ export const REFINER_NAMES = [
   'hinted-info-flow-every-level',
 ] as const;
 
-export function refinerByName(name: string): Refiner {
+/** `base`: options every matting refiner gets (the eval's solve clock); the name's own settings win. */
+export function refinerByName(name: string, base: MattingOptions = {}): Refiner {
+  const createMattingRefiner = (options: MattingOptions = {}): Refiner => createRefiner({ ...base, ...options });
   switch (name) {
     case 'bilinear':
       return bilinearRefiner;
