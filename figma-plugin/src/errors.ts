@@ -1,4 +1,6 @@
 /** Errors the plugin raises itself, with codes (house style: errors are values with codes). */
+import { CodedError } from '@cutout/host-kit';
+
 export type PluginErrorCode =
   /** The node changed during the run so that the result no longer belongs where it was going (F7, F15). */
   | 'changed'
@@ -7,14 +9,8 @@ export type PluginErrorCode =
   /** An image the write or the refine needs is no longer in the file (F10). */
   | 'image_missing';
 
-export class PluginError extends Error {
+export class PluginError extends CodedError<PluginErrorCode> {
   override readonly name = 'PluginError';
-  constructor(
-    readonly code: PluginErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
-export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export { messageOf } from '@cutout/host-kit';

@@ -1,4 +1,6 @@
 /** Errors the panel raises itself, with codes (house style: errors are values with codes). */
+import { CodedError, messageOf } from '@cutout/host-kit';
+
 export type PluginErrorCode =
   /** Another plugin holds Photoshop's modal state (executeAsModal rejects with `number === 9`, EAM L71-94). */
   | 'modal_busy'
@@ -15,20 +17,13 @@ export type PluginErrorCode =
   /** The inference page could not be loaded or could not read the model. */
   | 'page_failed';
 
-export class PluginError extends Error {
+export class PluginError extends CodedError<PluginErrorCode> {
   override readonly name = 'PluginError';
-  constructor(
-    readonly code: PluginErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export const isPluginError = (e: unknown, code?: PluginErrorCode): e is PluginError => e instanceof PluginError && (code === undefined || e.code === code);
 
-/** Works for errors from another realm too (a host's native module): no `instanceof Error`. */
-export const messageOf = (e: unknown): string => (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e));
+export { messageOf };
 
 /** executeAsModal's collision error (EAM L71-94: "e.number == 9", its message names the plugin holding the modal state). */
 export function isModalCollision(e: unknown): boolean {
