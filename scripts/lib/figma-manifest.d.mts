@@ -19,6 +19,7 @@ export type FigmaManifest = FigmaManifestTemplate & { readonly main: 'code.js'; 
 
 export declare function normaliseModelBase(base: string): string;
 export declare function releaseProblems(base: string): string[];
+export declare function releaseRefusal(base: string, where: string, docs?: string): string | undefined;
 export declare function allowedDomainEntry(base: string): string;
 export declare function entryCovers(entry: string, target: string): boolean;
 export declare function isCovered(entries: readonly string[], target: string): boolean;

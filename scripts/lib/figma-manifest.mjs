@@ -117,6 +117,19 @@ export function modelHostUrls(base) {
 }
 
 /**
+ * Why a release build refuses `base` in `where` (each host's build says it the same way), with what
+ * to set instead; undefined when a release may use it.
+ */
+export function releaseRefusal(base, where, docs = '') {
+  const problems = releaseProblems(base);
+  if (!problems.length) return undefined;
+  return (
+    `Release build refused: the model base ${base} cannot ship in ${where}, because ${problems.join('; and ')}. ` +
+    `Set CUTOUT_MODEL_BASE to the https:// URL of your model host${docs}, e.g. CUTOUT_MODEL_BASE=https://models.example.com/cutout/ CUTOUT_RELEASE=1 npm run build.`
+  );
+}
+
+/**
  * `networkAccess` for a model base. A base a release may use goes into allowedDomains; any other
  * (loopback, http, private) only into devAllowedDomains, with allowedDomains ["none"], so a build
  * that could reach it only in development cannot be published as it is.
@@ -142,15 +155,8 @@ export function buildFigmaManifest(template, { modelBase, release }) {
   if ('allowedDomains' in net || 'devAllowedDomains' in net) {
     throw new FigmaManifestError('manifest.template.json must not list allowedDomains/devAllowedDomains: the build derives them from CUTOUT_MODEL_BASE.');
   }
-  if (release) {
-    const problems = releaseProblems(base);
-    if (problems.length) {
-      throw new FigmaManifestError(
-        `Release build refused: the model base ${base} cannot ship in a published plugin, because ${problems.join('; and ')}. ` +
-          'Set CUTOUT_MODEL_BASE to the https:// URL of your model host (docs/hosting-models.md), e.g. CUTOUT_MODEL_BASE=https://models.example.com/cutout/ CUTOUT_RELEASE=1 npm run build.',
-      );
-    }
-  }
+  const refusal = release ? releaseRefusal(base, 'a published plugin', ' (docs/hosting-models.md)') : undefined;
+  if (refusal) throw new FigmaManifestError(refusal);
   const networkAccess = networkAccessFor(base, net.reasoning);
   const reachable = release ? networkAccess.allowedDomains : [...networkAccess.allowedDomains, ...(networkAccess.devAllowedDomains ?? [])];
   const outside = modelHostUrls(base).filter((u) => !isCovered(reachable, u));

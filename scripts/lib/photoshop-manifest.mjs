@@ -7,7 +7,7 @@
 // a release build refuses http, loopback, private and reserved hosts.
 //
 // Plain JavaScript (with photoshop-manifest.d.mts) because scripts/build.mjs runs on plain Node 20.
-import { FigmaManifestError, normaliseModelBase, releaseProblems } from './figma-manifest.mjs';
+import { FigmaManifestError, normaliseModelBase, releaseRefusal } from './figma-manifest.mjs';
 
 export class PhotoshopManifestError extends Error {
   name = 'PhotoshopManifestError';
@@ -35,14 +35,7 @@ export function buildPhotoshopManifest(template, { modelBase, release }) {
   if (webview.allowLocalRendering !== 'yes' || webview.enableMessageBridge !== 'localOnly' || !Array.isArray(webview.domains) || webview.domains.length) {
     throw new PhotoshopManifestError('manifest.template.json: the webview must have allowLocalRendering "yes", enableMessageBridge "localOnly" and domains [] (local content only).');
   }
-  if (release) {
-    const problems = releaseProblems(base);
-    if (problems.length) {
-      throw new PhotoshopManifestError(
-        `Release build refused: the model base ${base} cannot ship in the Photoshop plugin, because ${problems.join('; and ')}. ` +
-          'Set CUTOUT_MODEL_BASE to the https:// URL of your model host, e.g. CUTOUT_MODEL_BASE=https://models.example.com/cutout/ CUTOUT_RELEASE=1 npm run build.',
-      );
-    }
-  }
+  const refusal = release ? releaseRefusal(base, 'the Photoshop plugin') : undefined;
+  if (refusal) throw new PhotoshopManifestError(refusal);
   return { ...template, requiredPermissions: { ...permissions, network: { domains: [networkDomainFor(base)] } } };
 }
