@@ -163,7 +163,7 @@ describe('Engine.predict progress', () => {
     const engine = new Engine(caps, loader, { backend: 'wasm', model: 'm', inputSize: 64, createRuntime: runtimes.createRuntime });
     const image = { width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).fill(100) };
     // Expected: the default for 64² (47 ms), so the first estimate is already at the cap.
-    const out = await engine.predict(image, undefined, undefined, (e) => events.push(e));
+    const out = await engine.predict(image, { onStage: (e) => events.push(e) });
     expect(out.lowRes.data[0]).toBeCloseTo(0.5);
     expect(runtimes.where()).toBe('main-thread');
     expect(logs.join('\n')).toMatch(/main thread: Worker is not available/);
@@ -179,7 +179,7 @@ describe('Engine.predict progress', () => {
     // 47 ms default): a slower climb, still below 1. The run ends after the second estimate.
     events.length = 0;
     wanted = 2;
-    await engine.predict(image, undefined, undefined, (e) => events.push(e));
+    await engine.predict(image, { onStage: (e) => events.push(e) });
     const second = events.filter((e) => e.stage === 'inference').map((e) => e.fraction).slice(1, -1);
     expect(second.length).toBeGreaterThanOrEqual(2);
     expect(second[0]!).toBeLessThan(during[0]!);

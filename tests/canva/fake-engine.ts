@@ -7,9 +7,9 @@
  * network or a slow device would. `onCall` sees each point where the real engine would block the
  * page (creating the engine, then compiling and running the model).
  */
-import type { ProgressListener, RgbaImage } from '@cutout/core';
+import type { RgbaImage } from '@cutout/core';
 import type { CreateEngine } from '@cutout/frame/server';
-import type { LoadProgress } from '../../packages/frame/src/engine.js';
+import type { LoadProgress, PredictOptions } from '../../packages/frame/src/engine.js';
 import type { EnginePrediction, FrameConfig } from '../../packages/frame/src/engine-factory.js';
 import { FakeEngine, TEST_CAPS, type Gate } from '../helpers/fake-frame-engine.js';
 import type { RuntimeEnvironment } from '../../canva-app/src/runtime/engine.js';
@@ -36,12 +36,12 @@ class CanvaFakeEngine extends FakeEngine {
     this.gate = script.gate;
   }
 
-  override async predict(image: RgbaImage, signal?: AbortSignal, onProgress?: (p: LoadProgress) => void, onStage?: ProgressListener): Promise<EnginePrediction> {
+  override async predict(image: RgbaImage, options: PredictOptions = {}): Promise<EnginePrediction> {
     this.onCall('predict');
-    for (const p of this.script.download) onProgress?.(p);
+    for (const p of this.script.download) options.onLoad?.(p);
     await this.script.downloadGate?.opened;
-    onStage?.({ stage: 'inference', fraction: 0 });
-    return super.predict(image, signal);
+    options.onStage?.({ stage: 'inference', fraction: 0 });
+    return super.predict(image, { signal: options.signal });
   }
 }
 

@@ -7,6 +7,7 @@ import { BackgroundRemover, CoreError, type InferenceSession, type ModelManifest
 import type { DetectedCapabilities } from '../../packages/frame/src/capabilities.js';
 import type { ActiveSession } from '../../packages/frame/src/engine.js';
 import type { CreateEngine, EngineLike, EnginePrediction, FrameConfig } from '../../packages/frame/src/engine-factory.js';
+import type { PredictOptions } from '../../packages/frame/src/engine.js';
 
 const SIDE = 64;
 export const MODEL_BYTES = 123_456;
@@ -73,7 +74,7 @@ export class FakeEngine implements EngineLike {
     return this.current;
   }
 
-  async predict(image: RgbaImage, signal?: AbortSignal, _onProgress?: unknown, _onStage?: unknown, quality: RemoveQuality = 'standard'): Promise<EnginePrediction> {
+  async predict(image: RgbaImage, { signal, quality = 'standard' }: PredictOptions = {}): Promise<EnginePrediction> {
     this.predictCalls++;
     this.qualities.push(quality);
     const session = await this.ensure();

@@ -27,7 +27,7 @@ export async function openBrushSession(engine: EngineLike, draft: ContentDraft<S
   if (!item) throw new Error('No image is selected.');
   const original = item.ref;
   const image = await decodeImage(await downloadImage(original, signal));
-  const { lowRes, session } = await engine.predict(image, signal);
+  const { lowRes, session } = await engine.predict(image, { signal });
   const remover = session.remover;
   let current: MatteResult = await remover.refineFrom(image, lowRes, { signal });
   const strokes: Stroke[] = [];

@@ -3,12 +3,12 @@
  * takes `createRuntime`: Node tests run `FrameServer` with a fake; the default is `Engine` on
  * onnxruntime-web, loading assets from the configured model base URL.
  */
-import { CoreError, type AlphaMatte, type ProgressListener, type RemoveQuality, type RgbaImage } from '@cutout/core';
+import { CoreError, type AlphaMatte, type RgbaImage } from '@cutout/core';
 import type { BackendChoice, InferenceMode, ModelDelivery } from '@cutout/protocol';
 import type { AssetCache } from './asset-cache.js';
 import { AssetLoader } from './asset-loader.js';
 import type { DetectedCapabilities } from './capabilities.js';
-import { Engine, type ActiveSession, type LoadProgress } from './engine.js';
+import { Engine, type ActiveSession, type LoadProgress, type PredictOptions } from './engine.js';
 import { createScriptReader, type HostFiles, type LocalFileReader } from './local-files.js';
 
 export interface FrameConfig {
@@ -33,8 +33,7 @@ export interface EngineLike {
   /** The loaded session, null before the first load (diagnostics read it). */
   readonly current: ActiveSession | null;
   ensure(signal?: AbortSignal, onProgress?: (p: LoadProgress) => void): Promise<ActiveSession>;
-  /** `quality` 'high' runs the model twice (the core's RunOptions.quality); default 'standard'. */
-  predict(image: RgbaImage, signal?: AbortSignal, onProgress?: (p: LoadProgress) => void, onStage?: ProgressListener, quality?: RemoveQuality): Promise<EnginePrediction>;
+  predict(image: RgbaImage, options?: PredictOptions): Promise<EnginePrediction>;
   dispose(): Promise<void>;
   /** Where the model runs once started (a worker may fall back to the main thread); optional. */
   where?(): InferenceMode;

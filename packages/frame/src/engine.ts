@@ -95,6 +95,17 @@ function withInputSize(manifest: ModelManifest, size: number | undefined): Model
   };
 }
 
+/** How the frame's engine runs one prediction. */
+export interface PredictOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** The model download's progress (first use, or after a reconfigure). */
+  readonly onLoad?: ((p: LoadProgress) => void) | undefined;
+  /** The core's preprocess and inference events, with estimates while the model runs. */
+  readonly onStage?: ProgressListener | undefined;
+  /** 'high' runs the model twice (the core's RunOptions.quality); default 'standard'. */
+  readonly quality?: RemoveQuality | undefined;
+}
+
 export class Engine {
   private active: ActiveSession | null = null;
   private wasmBinary: Uint8Array | null = null;
@@ -216,14 +227,9 @@ export class Engine {
    * inference events, plus inference estimates while the model runs (inference-estimate.ts).
    * `quality` 'high' runs the model twice (photo and mirror image): expected twice as long.
    */
-  async predict(
-    image: RgbaImage,
-    signal?: AbortSignal,
-    onProgress?: (p: LoadProgress) => void,
-    onStage?: ProgressListener,
-    quality: RemoveQuality = 'standard',
-  ): Promise<{ lowRes: AlphaMatte; session: ActiveSession; preprocessMs: number; inferenceMs: number }> {
-    const session = await this.ensure(signal, onProgress);
+  async predict(image: RgbaImage, options: PredictOptions = {}): Promise<{ lowRes: AlphaMatte; session: ActiveSession; preprocessMs: number; inferenceMs: number }> {
+    const { signal, onLoad, onStage, quality = 'standard' } = options;
+    const session = await this.ensure(signal, onLoad);
     const runs = quality === 'high' ? 2 : 1;
     const expected = runs * expectedInferenceMs(session.backend, this.inputPixels, this.inferenceMs.get(session.backend));
     const estimate = onStage ? withInferenceEstimate(onStage, expected) : undefined;
@@ -237,7 +243,7 @@ export class Engine {
       this.log('WebGPU failed during the run; repeating it on WASM', e);
       this.failed.set('webgpu', (e as Error).message);
       await this.reset();
-      return this.predict(image, signal, onProgress, onStage, quality);
+      return this.predict(image, options);
     } finally {
       estimate?.stop();
     }

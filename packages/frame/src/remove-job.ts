@@ -33,15 +33,14 @@ export async function runRemoveJob(ctx: RemoveJobContext, id: string, payload: R
   const engine = ctx.engine();
   // The host's choice for this request, else the user's in the frame ("High quality (slower)").
   const quality = payload.quality ?? store.get().quality;
-  const { lowRes, session, preprocessMs, inferenceMs } = await engine.predict(
-    image,
+  const { lowRes, session, preprocessMs, inferenceMs } = await engine.predict(image, {
     signal,
-    (p) => progress(id, 'download', p.totalBytes ? p.loadedBytes / p.totalBytes : 1, p),
-    (e) => {
+    onLoad: (p) => progress(id, 'download', p.totalBytes ? p.loadedBytes / p.totalBytes : 1, p),
+    onStage: (e) => {
       if (e.stage === 'preprocess' || e.stage === 'inference') progress(id, e.stage, e.fraction);
     },
     quality,
-  );
+  });
   store.set({ backend: session.backend, model: session.model, fallbackReason: session.fallbackReason ?? null });
   const remover = session.remover;
   const origin = { backend: session.backend, model: session.model, ...(session.fallbackReason ? { fallbackReason: session.fallbackReason } : {}) };
