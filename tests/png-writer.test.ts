@@ -1,13 +1,13 @@
 // packages/cli/src/png-writer.ts: files that sharp decodes back to the exact input (RGBA, RGB, grey),
 // with valid chunk CRCs and an IDAT stream that inflates (Adler-32 checked by zlib) to the filtered rows.
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeAlphaPng, writeRgbaPng } from '../packages/cli/src/encode.js';
-import { encodePng, tableCrc32, type PngOptions, type RawPixels } from '../packages/cli/src/png-writer.js';
+import { createCutoutPngSink, writeAlphaPng, writeRgbaPng } from '../packages/cli/src/encode.js';
+import { createPngEncoder, encodePng, tableCrc32, type PngOptions, type RawPixels } from '../packages/cli/src/png-writer.js';
 import { SAMPLES_DIR } from './helpers/paths.js';
 
 interface Chunk {
@@ -184,6 +184,66 @@ describe('encodePng edge cases', () => {
   });
 });
 
+/** `px` pushed to a streaming encoder in chunks of the given row counts (cycled), then finished. */
+async function streamed(px: RawPixels, chunks: readonly number[], options: PngOptions = {}): Promise<Buffer> {
+  const encoder = createPngEncoder(px, options);
+  const inStride = px.width * px.channels;
+  for (let y = 0, i = 0; y < px.height; i++) {
+    const n = Math.min(px.height - y, chunks[i % chunks.length] as number);
+    // A copy of just these rows: the encoder may read nothing outside what it is given.
+    await encoder.push(px.data.slice(y * inStride, (y + n) * inStride), n);
+    y += n;
+  }
+  return encoder.finish();
+}
+
+describe('createPngEncoder (rows as they come)', () => {
+  it('gives encodePng\'s bytes however the rows are split', async () => {
+    const px = await sampleCutout('chelsea.png');
+    for (const options of [{}, { dropAlpha: true }, { stripBytes: 7777 }, { stripBytes: 13_000, dropAlpha: true }, { stripBytes: 1 }] as PngOptions[]) {
+      const reference = await encodePng(px, options);
+      for (const chunks of [[1], [64], [7, 1, 30], [px.height]]) expect((await streamed(px, chunks, options)).equals(reference)).toBe(true);
+      const grey = alphaOf(px);
+      expect((await streamed(grey, [5, 64], options)).equals(await encodePng(grey, options))).toBe(true);
+    }
+  });
+
+  it('holds a push back while too many strips are still deflating', async () => {
+    // 1 MiB strips of noise at level 9: each takes milliseconds on the thread pool.
+    const width = 1 << 18;
+    const px: RawPixels = { data: noise(width * 4 * 8, 3), width, height: 8, channels: 4 };
+    const encoder = createPngEncoder(px, { stripBytes: width * 4, level: 9 });
+    const tick = (): Promise<string> => new Promise((r) => setImmediate(() => r('waiting')));
+    const settled: string[] = [];
+    for (let y = 0; y < 8; y++) {
+      const push = encoder.push(px.data.subarray(y * width * 4, (y + 1) * width * 4), 1);
+      const state = await Promise.race([push.then(() => 'done'), tick()]);
+      settled.push(state);
+      // Awaiting is the contract: a push while one waits is refused.
+      if (state === 'waiting') await expect(encoder.push(px.data, 1)).rejects.toMatchObject({ code: 'busy' });
+      await push;
+    }
+    // The first strips go straight to the pool; later ones wait for a deflate to finish.
+    expect(settled.slice(0, 2)).toEqual(['done', 'done']);
+    expect(settled).toContain('waiting');
+    expect((await encoder.finish()).equals(await encodePng(px, { stripBytes: width * 4, level: 9 }))).toBe(true);
+  });
+
+  it('refuses wrong row counts with coded errors', async () => {
+    const px: RawPixels = { data: noise(10 * 6 * 4, 2), width: 10, height: 6, channels: 4 };
+    const encoder = createPngEncoder(px);
+    await expect(encoder.push(px.data, 7)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(encoder.push(px.data.subarray(0, 40), 2)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(encoder.push(px.data, 1.5)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await encoder.push(px.data, 4);
+    await expect(encoder.finish()).rejects.toMatchObject({ code: 'invalid_argument' });
+    await encoder.push(px.data.subarray(4 * 40), 2);
+    await expect(encoder.push(px.data, 1)).rejects.toMatchObject({ code: 'invalid_argument' });
+    expect((await encoder.finish()).equals(await encodePng(px))).toBe(true);
+    expect(() => createPngEncoder({ width: 0, height: 1, channels: 4 })).toThrow(RangeError);
+  });
+});
+
 describe('writeRgbaPng / writeAlphaPng', () => {
   let dir: string;
   beforeAll(async () => {
@@ -204,6 +264,25 @@ describe('writeRgbaPng / writeAlphaPng', () => {
     expect((await decode(join(dir, 'rgba.png'), 4)).equals(expected(px))).toBe(true);
     expect((await decode(join(dir, 'rgb.png'), 3)).equals(expected(px, true))).toBe(true);
     expect((await decode(join(dir, 'alpha.png'), 1)).equals(expected(a))).toBe(true);
+  });
+
+  it('createCutoutPngSink writes writeRgbaPng\'s file from strips, nothing until closed', async () => {
+    const px = await sampleCutout('rocket.jpg');
+    const image = { width: px.width, height: px.height, data: new Uint8ClampedArray(px.data.buffer) };
+    for (const opaque of [false, true]) {
+      await writeRgbaPng(image, join(dir, 'whole.png'), opaque);
+      const sink = createCutoutPngSink(join(dir, 'strips.png'), opaque);
+      for (let y = 0; y < px.height; y += 64) {
+        const rows = Math.min(64, px.height - y);
+        await sink.onRows({ width: px.width, height: px.height, y, rows, data: image.data.subarray(y * px.width * 4, (y + rows) * px.width * 4) });
+      }
+      expect(await readdir(dir)).not.toContain('strips.png');
+      await sink.close();
+      expect((await readFile(join(dir, 'strips.png'))).equals(await readFile(join(dir, 'whole.png')))).toBe(true);
+      await rm(join(dir, 'strips.png'));
+      await rm(join(dir, 'whole.png'));
+    }
+    await expect(createCutoutPngSink(join(dir, 'none.png')).close()).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 
   it('leave no temp file behind when the rename fails', async () => {

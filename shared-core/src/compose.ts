@@ -56,23 +56,45 @@ export function subjectBounds(matte: AlphaMatte, threshold = CROP_THRESHOLD): Re
  * transparency keep it. Returns the rectangle of the source that the output covers.
  */
 export function composeCutout(image: RgbaImage, matte: AlphaMatte, options: ComposeOptions = {}): { image: RgbaImage; rect: Rect } {
+  const rect = cutoutRect(image, matte, options.crop);
+  const reuse = options.inPlace === true && rect.width === image.width && rect.height === image.height;
+  const out = reuse ? image.data : new Uint8ClampedArray(rect.width * rect.height * 4);
+  composeRows(image, matte.data, rect, out, { background: options.background, inPlace: reuse }, 0, rect.height);
+  return { image: { width: rect.width, height: rect.height, data: out }, rect };
+}
+
+/** The part of the image a cut-out covers: the subject's bounds when cropping (the whole image when it has none). */
+export function cutoutRect(image: RgbaImage, matte: AlphaMatte, crop: boolean | undefined): Rect {
   if (matte.width !== image.width || matte.height !== image.height) {
     throw new CoreError('invalid_argument', `Matte is ${matte.width}×${matte.height} but the image is ${image.width}×${image.height}.`);
   }
   const full: Rect = { x: 0, y: 0, width: image.width, height: image.height };
-  const rect = options.crop ? (subjectBounds(matte) ?? full) : full;
-  const reuse = options.inPlace === true && rect.width === image.width && rect.height === image.height;
-  const out = reuse ? image.data : new Uint8ClampedArray(rect.width * rect.height * 4);
-  if (options.background) composeOver(image, matte.data, rect, out, options.background);
-  else composeStraight(image, matte.data, rect, out, reuse);
-  return { image: { width: rect.width, height: rect.height, data: out }, rect };
+  return crop ? (subjectBounds(matte) ?? full) : full;
+}
+
+/**
+ * Output rows [y0, y1) of the cut-out of `rect` into `out` (rect.width × rect.height RGBA): over
+ * `background` when given, else straight alpha; `inPlace`: `out` is the image's own buffer (rect is
+ * the whole image), so the photo's RGB is already there.
+ */
+export function composeRows(
+  image: RgbaImage,
+  a: Float32Array,
+  rect: Rect,
+  out: Uint8Array | Uint8ClampedArray,
+  options: { readonly background?: Rgb | undefined; readonly inPlace: boolean },
+  y0: number,
+  y1: number,
+): void {
+  if (options.background) composeOver(image, a, rect, out, options.background, y0, y1);
+  else composeStraight(image, a, rect, out, options.inPlace, y0, y1);
 }
 
 /** Transparent output: the photo's RGB (copied row by row unless composing in place), alpha = matte × photo alpha. */
-function composeStraight(image: RgbaImage, a: Float32Array, rect: Rect, out: Uint8Array | Uint8ClampedArray, inPlace: boolean): void {
+function composeStraight(image: RgbaImage, a: Float32Array, rect: Rect, out: Uint8Array | Uint8ClampedArray, inPlace: boolean, y0: number, y1: number): void {
   const src = image.data;
   const W = image.width;
-  for (let y = 0; y < rect.height; y++) {
+  for (let y = y0; y < y1; y++) {
     const p0 = (y + rect.y) * W + rect.x;
     const o0 = y * rect.width * 4;
     if (!inPlace) out.set(src.subarray(p0 * 4, (p0 + rect.width) * 4), o0);
@@ -87,10 +109,10 @@ function composeStraight(image: RgbaImage, a: Float32Array, rect: Rect, out: Uin
 }
 
 /** Opaque output over a solid colour. */
-function composeOver(image: RgbaImage, a: Float32Array, rect: Rect, out: Uint8Array | Uint8ClampedArray, bg: Rgb): void {
+function composeOver(image: RgbaImage, a: Float32Array, rect: Rect, out: Uint8Array | Uint8ClampedArray, bg: Rgb, y0: number, y1: number): void {
   const src = image.data;
   const { r: bgR, g: bgG, b: bgB } = bg;
-  for (let y = 0; y < rect.height; y++) {
+  for (let y = y0; y < y1; y++) {
     const sy = y + rect.y;
     for (let x = 0; x < rect.width; x++) {
       const p = sy * image.width + x + rect.x;

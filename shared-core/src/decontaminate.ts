@@ -12,6 +12,7 @@
  */
 import type { AlphaMatte, RgbaImage } from './image.js';
 import { ALPHA_DELTA } from './clamp.js';
+import { composeRows } from './compose.js';
 import { throwIfAborted } from './errors.js';
 import { createYielder, estimateForeground, estimateForegroundBackground } from './matting/index.js';
 import { linearTaps, tapRuns } from './matting/guided-upsample.js';
@@ -22,6 +23,17 @@ export interface DecontaminateOptions {
   readonly fullResMaxPixels?: number;
   /** Size of the estimation grid for larger images (default DECONTAMINATE_GRID_PIXELS). */
   readonly gridPixels?: number;
+  /**
+   * Called (and awaited) as rows [y0, y1) of the result become final, top to bottom, every row once,
+   * with the result's buffer: what streams the cut-out (./cutout-rows.ts). The callee may change
+   * those rows in place (compose into them); they are not read again.
+   */
+  readonly onRows?: ((result: RgbaImage, y0: number, y1: number) => void | Promise<void>) | undefined;
+  /**
+   * Also write the straight alpha of the uncropped cut-out without background (matte × photo alpha,
+   * as composeCutout), in the same pass over the image: the result is then that cut-out.
+   */
+  readonly straightAlpha?: boolean | undefined;
 }
 
 /**
@@ -58,6 +70,7 @@ function createCorrectionPass(
   bs: Float32Array,
   dw: number,
   dh: number,
+  straightAlpha: boolean,
 ): (yStart: number, yEnd: number) => void {
   const { i0, f: fx } = linearTaps(dw, w);
   // Output columns in runs sharing their left grid column (i0 never decreases).
@@ -83,6 +96,11 @@ function createCorrectionPass(
       for (let x = 0; x < w; x++) {
         const p = row + x;
         const av = a[p] as number;
+        if (straightAlpha) {
+          // composeCutout's alpha (compose.ts), the same arithmetic.
+          const s = data[p * 4 + 3] as number;
+          out[p * 4 + 3] = ((s === 255 ? av : av * (s / 255)) * 255 + 0.5) | 0;
+        }
         if (av <= ALPHA_DELTA || av >= 1 - ALPHA_DELTA) continue;
         if (x >= runEnd) {
           const gx = i0[x] as number;
@@ -153,6 +171,8 @@ export async function decontaminate(image: RgbaImage, matte: AlphaMatte, signal?
     for (let p = 0; p < w * h; p++) {
       if ((matte.data[p] as number) <= ALPHA_DELTA) for (let c = 0; c < 3; c++) f.data[p * 4 + c] = data[p * 4 + c] as number;
     }
+    if (options.straightAlpha) composeRows(f, matte.data, { x: 0, y: 0, width: w, height: h }, f.data, { inPlace: true }, 0, h);
+    await options.onRows?.(f, 0, h);
     return f;
   }
   const s = Math.sqrt(gridPixels / (w * h));
@@ -165,11 +185,14 @@ export async function decontaminate(image: RgbaImage, matte: AlphaMatte, signal?
   const out = new Uint8ClampedArray(data.length); // filled row by row by the pass (the photo, then corrected pixels)
   const bytes = new Uint8Array(out.buffer, out.byteOffset, out.length);
   const src = new Uint8Array(data.buffer, data.byteOffset, data.length);
-  const pass = createCorrectionPass(src, matte.data, bytes, w, h, fs, bs, dw, dh);
+  const pass = createCorrectionPass(src, matte.data, bytes, w, h, fs, bs, dw, dh, options.straightAlpha === true);
+  const result: RgbaImage = { width: w, height: h, data: out };
   const yielder = createYielder(signal);
   for (let y = 0; y < h; y += 64) {
-    pass(y, Math.min(h, y + 64));
+    const end = Math.min(h, y + 64);
+    pass(y, end);
+    await options.onRows?.(result, y, end);
     await yielder.tick();
   }
-  return { width: w, height: h, data: out };
+  return result;
 }

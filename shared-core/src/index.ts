@@ -12,6 +12,7 @@ export { applyHintsInPlace, assertHintSize, HINT_KEEP, HINT_REMOVE, type HintMas
 export { bilinearRefiner, type Refiner, type RefineInput } from './refiner.js';
 export { clampUnit } from './clamp.js';
 export { composeCutout, subjectBounds, CROP_THRESHOLD, type ComposeOptions, type Rect, type Rgb } from './compose.js';
+export type { CutoutRows, CutoutRowsListener } from './cutout-rows.js';
 export { REMOVE_QUALITIES, type RemoveQuality } from './mirror-average.js';
 export { BackgroundRemover, type CutoutOptions, type CutoutResult, type MatteResult, type PreparedInput, type RemoverOptions, type RunOptions } from './pipeline.js';
 export { parseColour } from './colour.js';

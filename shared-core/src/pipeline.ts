@@ -5,13 +5,13 @@
 import { CoreError, throwIfAborted } from './errors.js';
 import { assertRgbaImage, type AlphaMatte, type RgbaImage } from './image.js';
 import { assertHintSize, type HintMask } from './hints.js';
-import { composeCutout, type ComposeOptions, type Rect } from './compose.js';
+import type { ComposeOptions, Rect } from './compose.js';
+import { composeCutoutRows, type CutoutRowsListener } from './cutout-rows.js';
 import { preprocess, type ResizeMode } from './preprocess.js';
 import type { ProgressListener, StageTimings } from './progress.js';
 import type { Refiner } from './refiner.js';
 import { applyHintsInPlace } from './hints.js';
 import { applyEdgeControls, createMattingRefiner, createYielder, type EdgeControls } from './matting/index.js';
-import { decontaminate } from './decontaminate.js';
 import type { InferenceSession } from './runtime-port.js';
 import { alphaFromOutput } from './model-output.js';
 import { averageMirrored, checkQuality, mirrorPlanes, type RemoveQuality } from './mirror-average.js';
@@ -55,6 +55,12 @@ export interface CutoutOptions extends RunOptions, ComposeOptions {
    * estimation), so no halo of the old background shows on a new one. Default true.
    */
   readonly decontaminate?: boolean | undefined;
+  /**
+   * Receives the cut-out strip by strip, top to bottom, as each is final (./cutout-rows.ts), so a
+   * host can encode while the rest is composed; each is awaited before the next (back-pressure).
+   * The result's image is the whole cut-out either way.
+   */
+  readonly onRows?: CutoutRowsListener | undefined;
 }
 
 export interface CutoutResult extends MatteResult {
@@ -181,11 +187,7 @@ export class BackgroundRemover {
   async cutoutFrom(image: RgbaImage, result: MatteResult, options: CutoutOptions = {}): Promise<CutoutResult> {
     const t0 = this.now();
     options.onProgress?.({ stage: 'compose', fraction: 0 });
-    const colours = options.decontaminate === false ? image : await decontaminate(image, result.matte, options.signal);
-    throwIfAborted(options.signal);
-    // The foreground estimate is a fresh buffer, so composing into it in place is always safe.
-    const inPlace = colours !== image || options.inPlace === true;
-    const { image: out, rect } = composeCutout(colours, result.matte, { ...options, inPlace });
+    const { image: out, rect } = await composeCutoutRows(image, result.matte, options);
     const timings: StageTimings = { ...result.timings, compose: this.now() - t0 };
     options.onProgress?.({ stage: 'compose', fraction: 1 });
     options.onProgress?.({ stage: 'done', fraction: 1, timings });

@@ -9,7 +9,7 @@ import { alphaToBytes, CoreError, type AlphaMatte, type BackgroundRemover, type 
 import type { CliOptions } from './args.js';
 import { runPipeline, type PipelineStats, type Stages } from './batch-pipeline.js';
 import { decodeHintFile, decodeImageFile } from './decode.js';
-import { writeAlphaPng, writeRgbaPng } from './encode.js';
+import { createCutoutPngSink, writeAlphaPng } from './encode.js';
 import { cliErrorCode, type CliErrorCode } from './error-code.js';
 import { outputName } from './inputs.js';
 import type { Reporter } from './progress-bar.js';
@@ -104,8 +104,10 @@ function imageStages(remover: BackgroundRemover, plan: Map<string, string | Core
         await writeAlphaPng(alphaToBytes(result.matte), result.matte.width, result.matte.height, target);
       } else {
         const { background, crop, decontaminate } = options;
-        const cut = await remover.cutoutFrom(image, result, { hints, edge, quality, background, crop, decontaminate, inPlace: true });
-        await writeRgbaPng(cut.image, target, background !== undefined);
+        // Each strip of the cut-out is deflated (on libuv's pool) while the next is composed.
+        const sink = createCutoutPngSink(target, background !== undefined);
+        await remover.cutoutFrom(image, result, { hints, edge, quality, background, crop, decontaminate, inPlace: true, onRows: sink.onRows });
+        await sink.close();
       }
       return note;
     },

@@ -1,7 +1,7 @@
 /** RgbaImage / alpha bytes → PNG file, written atomically (temp file + rename). */
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import type { RgbaImage } from '@cutout/core';
-import { encodePng } from './png-writer.js';
+import { CoreError, type CutoutRows, type RgbaImage } from '@cutout/core';
+import { createPngEncoder, encodePng, type PngEncoder } from './png-writer.js';
 
 /**
  * The PNG comes from ./png-writer.ts ("Up" filter, zlib level 1, strips deflated in parallel), not
@@ -26,4 +26,31 @@ export async function writeRgbaPng(image: RgbaImage, path: string, opaque = fals
 
 export async function writeAlphaPng(alpha: Uint8Array, width: number, height: number, path: string): Promise<void> {
   await writeAtomic(await encodePng({ data: alpha, width, height, channels: 1 }), path);
+}
+
+/** A cut-out's PNG file, encoded from its strips as they are composed. */
+export interface CutoutPngSink {
+  /** For `CutoutOptions.onRows`. */
+  readonly onRows: (strip: CutoutRows) => Promise<void>;
+  /** Finishes the PNG and writes it (atomically), once the cut-out is done. */
+  close(): Promise<void>;
+}
+
+/**
+ * `remover.cutoutFrom(image, result, { ...options, onRows: sink.onRows })`, then `sink.close()`: the
+ * same file as writeRgbaPng of the cut-out, but its strips are deflated (on the thread pool) while
+ * the next ones are composed. Nothing is written unless `close` is reached.
+ */
+export function createCutoutPngSink(path: string, opaque = false): CutoutPngSink {
+  let encoder: PngEncoder | undefined;
+  return {
+    async onRows(strip) {
+      encoder ??= createPngEncoder({ width: strip.width, height: strip.height, channels: 4 }, { dropAlpha: opaque });
+      await encoder.push(new Uint8Array(strip.data.buffer, strip.data.byteOffset, strip.data.byteLength), strip.rows);
+    },
+    async close() {
+      if (!encoder) throw new CoreError('invalid_argument', `No rows of ${path} were composed; nothing to write.`);
+      await writeAtomic(await encoder.finish(), path);
+    },
+  };
 }
