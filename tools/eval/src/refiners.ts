@@ -21,6 +21,8 @@ export const REFINER_NAMES = [
   'hinted-info-flow',
   'hinted-info-flow-unbounded',
   'hinted-info-flow-every-level',
+  'hinted-info-flow-sampling',
+  'hinted-info-flow-sampling-every-level',
 ] as const;
 
 /** `base`: options every matting refiner gets (the eval's solve clock); the name's own settings win. */
@@ -58,6 +60,10 @@ export function refinerByName(name: string, base: MattingOptions = {}): Refiner 
       return createMattingRefiner({ hintSolver: 'info-flow', maxHintSolveMs: Number.POSITIVE_INFINITY });
     case 'hinted-info-flow-every-level': // the nonlocal terms on every level too, no budget: the method's ceiling here
       return createMattingRefiner({ hintSolver: 'info-flow-every-level', maxHintSolveMs: Number.POSITIVE_INFINITY });
+    case 'hinted-info-flow-sampling': // info-flow plus sampled estimates (shared / global sampling) as a data term
+      return createMattingRefiner({ hintSolver: 'info-flow-sampling' });
+    case 'hinted-info-flow-sampling-every-level': // the sampled data term on every level of the pyramid
+      return createMattingRefiner({ hintSolver: 'info-flow-sampling-every-level' });
     default:
       throw new Error(`unknown refiner "${name}" (known: ${REFINER_NAMES.join(', ')})`);
   }
