@@ -41,6 +41,8 @@ const BAD: [script: string, args: string[], message: string | RegExp][] = [
   ['bench-refine.ts', ['--size', '4240'], '--size must be WIDTHxHEIGHT, e.g. 4240x2832, not "4240"'],
   ['bench-reference.ts', ['--refiner', 'nope'], /--refiner must be one of default, .*, not "nope"/],
   ['bench-frame.ts', ['--backend', 'webgl'], '--backend must be one of wasm, webgpu, not "webgl"'],
+  ['bench-batch.ts', ['--jobs', '1,0'], '--jobs must be a whole number ≥ 1, not "0"'],
+  ['bare-model-runs.ts', ['--runs', 'x'], '--runs must be a whole number ≥ 1, not "x"'],
 ];
 
 describe.concurrent('script arguments, end to end', () => {
