@@ -88,6 +88,8 @@ const HINT_SOLVERS = {
   // (b) information-flow matting's colour-mixture, K-to-U and intra-U terms.
   'info-flow': { terms: nonlocal((g, b, y) => infoFlowTerms(g, b, INFO_FLOW_DEFAULTS, y)), solve: { ...SCHEDULE, termsMaxBand: TERMS_MAX_BAND } },
   // The same terms on every level (measurements only: the ceiling without the time budget's limits).
+  // Dev half, no budget: 3.95 / 5.89 (refine 6–16 s); within the 1.5 s budget 5.41 (trimap1): the
+  // terms' build at full resolution is what has to get faster for this to be the default.
   'info-flow-every-level': { terms: nonlocal((g, b, y) => infoFlowTerms(g, b, INFO_FLOW_DEFAULTS, y)), solve: SCHEDULE },
   // (c) information flow plus sampled estimates (shared / global sampling, ./sampling-data.ts) as a
   // second data term, on the same levels: 4.45 / 6.97 against info-flow's 4.48 / 6.88 (not the default).
