@@ -14,5 +14,6 @@ export { solveClosedForm, type SolveOptions, type SolveResult } from './closed-f
 export { solveCoarseToFine } from './coarse-to-fine.js';
 export { applyEdgeControls, signedEdgeDistance, type EdgeControls } from './edge-controls.js';
 export { estimateForegroundBackground, estimateForegroundMultiLevel, type ForegroundBackground, type ForegroundOptions } from './foreground.js';
-export { assertLowResAlpha, createMattingRefiner, estimateForeground, DEFAULT_MATTING_OPTIONS, guideAtSize, type MattingOptions } from './matting-refiner.js';
+export { assertLowResAlpha, createMattingRefiner, estimateForeground, guideAtSize } from './matting-refiner.js';
+export { DEFAULT_MATTING_OPTIONS, type MattingOptions } from './matting-options.js';
 export { createYielder, type Yielder } from './yielder.js';
