@@ -4,23 +4,16 @@
  * and the choice between worker and main thread.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CoreError, isCoreError, type InferenceRuntime, type ModelManifest } from '@cutout/core';
+import { CoreError, isCoreError, type InferenceRuntime } from '@cutout/core';
 import type { OrtWebOptions } from '@cutout/core-web';
 import { createWorkerHandler } from '../packages/frame/src/worker-handler.js';
 import { transferList } from '../packages/frame/src/worker-messages.js';
 import { createInferenceRuntimes } from '../packages/frame/src/worker-runtime.js';
 import type { WorkerLike } from '../packages/frame/src/worker-client.js';
+import { fakeManifest } from './helpers/fake-model.js';
 
 const SIZE = 8;
-const manifest = {
-  id: 'm',
-  file: 'm.onnx',
-  bytes: 4,
-  sha256: '0'.repeat(64),
-  input: { name: 'input', shape: [1, 3, SIZE, SIZE], mean: [0, 0, 0], std: [1, 1, 1] },
-  output: { name: 'output', shape: [1, 1, SIZE, SIZE] },
-  backends: ['wasm', 'webgpu'],
-} as unknown as ModelManifest;
+const manifest = fakeManifest(SIZE, SIZE, ['wasm', 'webgpu']);
 
 /**
  * A runtime whose runs wait for `release()` (one gate per run, in order) and answer with a run

@@ -1,8 +1,8 @@
 /** What the core's unit tests need to run BackgroundRemover with a fake network: its manifest, and seeded photos. */
 import { parseModelManifest, type ModelManifest, type RgbaImage } from '@cutout/core';
 
-/** A valid manifest for a fake network of `height`×`width` (byte-unit normalisation, fp32, cpu). */
-export function fakeManifest(height: number, width: number): ModelManifest {
+/** A valid manifest for a fake network of `height`×`width` (byte-unit normalisation, fp32, cpu unless told). */
+export function fakeManifest(height: number, width: number, backends: readonly string[] = ['cpu']): ModelManifest {
   return parseModelManifest({
     id: 'test',
     file: 'test.onnx',
@@ -11,7 +11,7 @@ export function fakeManifest(height: number, width: number): ModelManifest {
     input: { name: 'input', shape: [1, 3, height, width], mean: [128, 128, 128], std: [256, 256, 256] },
     output: { name: 'output', shape: [1, 1, height, width] },
     precision: 'fp32',
-    backends: ['cpu'],
+    backends,
     licence: 'test',
     source: 'test',
   });
